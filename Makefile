@@ -1,0 +1,127 @@
+# lambdabook: build the book, re-run the chapters, test.  GNU make.
+#
+#   make book    venv + every chapter re-executed (papermill, quick profile) + MathJax + the book
+#   make html    the book from the committed chapter outputs only (what CI runs)
+#   make test    unit tests + the committed notebooks re-run under nbval
+#   make help    all targets
+#
+# With conda instead of a venv: `make book VENV=$CONDA_PREFIX` (see environment.yml).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.NOTPARALLEL:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.lambdabook-installed
+# torch is installed first and alone, pinned (an unpinned torch pulls gigabytes of CUDA). On a
+# machine whose pip does not already serve the CPU wheel, add PyTorch's CPU index:
+#   make venv TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# The version is read from pyproject.toml so it is pinned in one place.
+TORCH_INDEX ?=
+TORCH_VERSION := $(shell sed -n 's/^ *"torch==\([^"]*\)".*/\1/p' pyproject.toml)
+
+MATHJAX ?= mathjax@3.2.2
+# Served at _static/mathjax/ in the built book. It is kept OUT of a top-level `_static/`
+# folder on purpose: Jupyter Book 1 adds a <script> tag to every page for every .js file it
+# finds under `_static/` (hundreds, for MathJax). See html_static_path in _config.yml.
+MATHJAX_DIR := _mathjax/mathjax
+
+CHAPTERS_MD := $(sort $(wildcard chapters/*.md))
+NOTEBOOKS := $(CHAPTERS_MD:.md=.ipynb)
+# Chapters run with chapters/ as the working directory, as under Jupyter and nbval.
+PAPERMILL_CWD := chapters
+JB_FLAGS := -W -n --keep-going
+
+# Nothing a run does may write to $HOME: every cache and config goes under _build/.cache/.
+CACHE := $(CURDIR)/_build/.cache
+export MPLCONFIGDIR := $(CACHE)/matplotlib
+export IPYTHONDIR := $(CACHE)/ipython
+export NUMBA_CACHE_DIR := $(CACHE)/numba
+export JUPYTER_CONFIG_DIR := $(CACHE)/jupyter/config
+# JUPYTER_DATA_DIR only hides ~/.local/share/jupyter: kernels are still found in
+# $(VENV)/share/jupyter/kernels, and a kernel spec "python" runs this venv's python.
+export JUPYTER_DATA_DIR := $(CACHE)/jupyter/data
+export JUPYTER_RUNTIME_DIR := $(CACHE)/jupyter/runtime
+export XDG_CACHE_HOME := $(CACHE)/xdg
+export npm_config_cache := $(CURDIR)/.deps/npm-cache
+# ipykernel's debugger otherwise warns about frozen modules on every kernel start.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One thread for numpy / scipy / scikit-learn (two busy processes on two cores slow each other
+# down many times). lambdalib.seed.set_seed fixes torch's own thread count; this does not
+# override it. Set them in the environment to change them.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.PHONY: help venv mathjax chapters book html test test-unit test-notebooks bench clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z%/.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+venv: $(VENV_STAMP)  ## create .venv: CPU torch first, then lambdalib[book,test] (editable)
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -e '.[book,test]'
+	touch $@
+
+$(CACHE):
+	mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(NUMBA_CACHE_DIR) $(JUPYTER_CONFIG_DIR) \
+	  $(JUPYTER_DATA_DIR) $(JUPYTER_RUNTIME_DIR) $(XDG_CACHE_HOME)
+
+mathjax: $(MATHJAX_DIR)/tex-chtml.js  ## fetch MathJax 3 (npm) so the book renders math offline
+
+$(MATHJAX_DIR)/tex-chtml.js:
+	mkdir -p .deps
+	npm install --prefix .deps --no-save --no-audit --no-fund $(MATHJAX)
+	rm -rf $(MATHJAX_DIR) && mkdir -p $(dir $(MATHJAX_DIR))
+	cp -r .deps/node_modules/mathjax/es5 $(MATHJAX_DIR)
+
+chapters: $(VENV_STAMP) | $(CACHE)  ## re-run every chapter at the quick profile (papermill, in place)
+	@for md in $(CHAPTERS_MD); do $(MAKE) --no-print-directory run-$$(basename $$md .md); done
+
+# make run-lorenz: update chapters/lorenz.ipynb's inputs from the .md (the edited file; outputs
+# kept) and execute it in place at its default parameters.
+run-%: $(VENV_STAMP) | $(CACHE)  ## re-run one chapter, e.g. make run-lorenz
+	@test -f chapters/$*.md || { echo "no chapters/$*.md" >&2; exit 1; }
+	@echo "== chapters/$*: started $$(date +%T)"; start=$$(date +%s)
+	$(BIN)/jupytext --to ipynb --update chapters/$*.md
+	$(BIN)/papermill chapters/$*.ipynb chapters/$*.ipynb --cwd $(PAPERMILL_CWD) --kernel python3
+	@echo "== chapters/$*: done"
+
+book: $(VENV_STAMP) chapters html  ## everything: venv, all chapters re-run, the book
+
+html: $(VENV_STAMP) mathjax | $(CACHE)  ## build the book from the committed outputs -> _build/html
+	@# --all: the landing page re-reads claims/*.json on every build, even when no page changed.
+	$(BIN)/jupyter-book build . --all $(JB_FLAGS)
+	@! grep -rlE 'cdn\.jsdelivr|cdnjs|unpkg\.com|mathjax@' _build/html --include='*.html' \
+	  || { echo "error: the pages above load something from a CDN" >&2; exit 1; }
+	@echo "open _build/html/index.html"
+
+test: test-unit test-notebooks  ## unit tests, then the committed notebooks under nbval
+
+test-unit: $(VENV_STAMP) | $(CACHE)
+	$(BIN)/python -m pytest tests
+
+test-notebooks: $(VENV_STAMP) | $(CACHE)
+ifeq ($(strip $(NOTEBOOKS)),)
+	@echo "no chapters/*.ipynb yet: nothing for nbval to run"
+else
+	@# The re-run chapters write their claims to a scratch folder, not over the committed ones.
+	LAMBDABOOK_CLAIMS_DIR=$(CACHE)/nbval-claims $(BIN)/python -m pytest --nbval-lax --nbval-current-env $(NOTEBOOKS)
+endif
+
+bench: $(VENV_STAMP) | $(CACHE)  ## timing benchmarks (benchmarks/run.py)
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove the built book, caches and the copied MathJax (keeps .venv and .deps)
+	rm -rf _build _mathjax .pytest_cache
+
+distclean: clean  ## also the npm download (.deps); remove .venv by hand
+	rm -rf .deps

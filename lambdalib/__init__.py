@@ -1,0 +1,21 @@
+"""lambdalib: the small library behind the lambdabook.
+
+Everything the book's chapters compute (data generation, diffusion models, alignment losses,
+training, metrics and the claims dashboard) lives here, one idea per module:
+
+- :mod:`lambdalib.seed`       one seeding helper and the device choice
+- :mod:`lambdalib.profiles`   the ``quick`` (CPU) and ``paper`` (GPU) experiment sizes
+- :mod:`lambdalib.data`       data generators and loaders (``data.dynamics``: Lorenz, double pendulum)
+- :mod:`lambdalib.diffusion`  noise schedules, q(x_t | x_0), DDPM / DDIM samplers, DDIM inversion
+- :mod:`lambdalib.models`     the conditional transformer denoiser (LaMbDA appendix A.6.2)
+- :mod:`lambdalib.alignment`  LaMbDA's losses: windowed InfoNCE, covariance, energy, weighting
+- :mod:`lambdalib.training`   one trainer for the pair p(X|Y), p(Y|X)
+- :mod:`lambdalib.metrics`    MSE, Frechet distance, predictive score
+- :mod:`lambdalib.experiment` one cross-modal experiment (train a pair, sample, score)
+- :mod:`lambdalib.claims`     paper-vs-ours claims, verdicts, and the dashboard
+
+Shape conventions (kept everywhere): time series are channel-last ``(b, n, c)`` = (batch,
+sequence length, channels); ``d`` is a model width and ``t`` a diffusion step.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,308 @@
+"""Paper-vs-ours claims, their verdicts, and the book's dashboard.
+
+Each chapter ends with one cell, ``report(claims, chapter)``: it prints what the paper reported,
+what our run produced, and a verdict per claim, and saves the claims to
+``<claims dir>/<chapter>.json`` for the dashboard (:func:`collect`). Chapters never build a
+:class:`Claim` by hand; they call :func:`compare` (treatment vs baseline, paired over seeds) or
+:func:`threshold` (per-seed values vs a fixed bound).
+
+Verdict rule (the book's contract)
+----------------------------------
+A claim holds our per-seed (or per-fold) values of the claimed quantity, the ``reference`` the
+paper compares it with, and the ``direction`` the paper claims: ``"lower"`` (the quantity is
+below ``reference``) or ``"higher"`` (above). Let ``d = values - reference``; the paper claims
+``d < 0`` for ``"lower"`` and ``d > 0`` for ``"higher"``. With the 95% two-sided Student-t
+interval of the mean of ``d`` (``df = n - 1``):
+
+- ``"reproduced"``      the mean of ``d`` has the paper's sign and the interval excludes 0;
+- ``"not reproduced"``  the whole interval lies on the wrong side of 0;
+- ``"inconclusive"``    the interval covers 0 (an end point at exactly 0 counts as covering),
+  or ``n < 2`` (one run gives no interval, so we say inconclusive and never guess).
+
+When all values are identical (``n >= 2``, spread 0) the interval collapses to that point and
+the verdict is decided by its sign; a point at exactly 0 is inconclusive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "Claim",
+    "compare",
+    "threshold",
+    "claims_table",
+    "report",
+    "load_claims",
+    "collect",
+    "verdict_counts",
+    "round_sig",
+    "format_sig",
+    "claims_dir",
+    "CONFIDENCE",
+    "DIRECTIONS",
+    "VERDICTS",
+    "TABLE_COLUMNS",
+    "DASHBOARD_COLUMNS",
+]
+
+CONFIDENCE = 0.95  # two-sided level of the t-interval behind every verdict
+DIRECTIONS = ("lower", "higher")
+VERDICTS = ("reproduced", "inconclusive", "not reproduced")
+TABLE_COLUMNS = ("chapter", "claim", "paper", "ours", "mean", "spread", "n", "ci_low", "ci_high", "verdict")
+DASHBOARD_COLUMNS = ("chapter", "claim", "paper", "ours", "n", "verdict")
+ENV_DIR = "LAMBDABOOK_CLAIMS_DIR"  # overrides the default claims directory
+MISSING = "—"  # shown where the paper gives no number
+
+
+def round_sig(x, digits: int = 3):
+    """Round ``x`` (a number or an array) to ``digits`` significant digits; NaN/inf and 0 stay.
+
+    ``round_sig(0.123456) == 0.123``, ``round_sig(1234.5) == 1230.0``. Arrays give arrays.
+    """
+    if not isinstance(digits, (int, np.integer)) or digits < 1:
+        raise ValueError(f"digits must be an int >= 1, got {digits!r}")
+    if np.ndim(x) > 0:
+        arr = np.asarray(x, dtype=float)
+        return np.array([round_sig(v, digits) for v in arr.ravel()]).reshape(arr.shape)
+    x = float(x)
+    if not math.isfinite(x) or x == 0.0:
+        return x
+    return float(round(x, int(digits - 1 - math.floor(math.log10(abs(x))))))
+
+
+def format_sig(x: float | None, digits: int = 3) -> str:
+    """``x`` as text with ``digits`` significant digits, trailing zeros dropped, no exponent
+    for 1e-4 <= |x| < 1e6 (``1234.5 -> "1230"``, ``0.02 -> "0.02"``); None gives "—"."""
+    if x is None:
+        return MISSING
+    r = round_sig(x, digits)
+    if not math.isfinite(r):
+        return str(r)
+    if r == 0.0:
+        return "0"
+    e = math.floor(math.log10(abs(r)))
+    if not -4 <= e < 6:
+        return f"{r:.{digits}g}"
+    text = f"{r:.{max(digits - 1 - e, 0)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _t_interval(x: np.ndarray) -> tuple[float, float]:
+    """CONFIDENCE two-sided Student-t interval of the mean of ``x`` (df = n - 1)."""
+    n = x.size
+    if n < 2:
+        return (math.nan, math.nan)
+    if np.all(x == x[0]):  # zero spread: the interval collapses to the point
+        return (float(x[0]), float(x[0]))
+    sem = float(np.std(x, ddof=1)) / math.sqrt(n)
+    lo, hi = stats.t.interval(CONFIDENCE, n - 1, loc=float(np.mean(x)), scale=sem)
+    return (float(lo), float(hi))
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """One claim of a paper, with our per-seed values of the claimed quantity.
+
+    ``values`` are compared with ``reference`` in ``direction`` (see the module docstring for
+    the verdict rule). ``paper`` is the paper's value of the same quantity (None if it gives
+    none); ``paper_text`` / ``ours_text`` are how the two read in the table.
+    """
+
+    chapter: str
+    name: str
+    values: tuple[float, ...]
+    direction: str
+    reference: float = 0.0
+    paper: float | None = None
+    paper_text: str = MISSING
+    ours_text: str = ""
+
+    def __post_init__(self):
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, got {self.direction!r} (claim {self.name!r})")
+        values = tuple(float(v) for v in np.asarray(self.values, dtype=float).ravel())
+        if not values:
+            raise ValueError(f"values of claim {self.name!r} ({self.chapter}) are empty")
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(f"values of claim {self.name!r} ({self.chapter}) must be finite, got {values}")
+        if not math.isfinite(float(self.reference)):
+            raise ValueError(f"reference of claim {self.name!r} must be finite, got {self.reference!r}")
+        if self.paper is not None and not math.isfinite(float(self.paper)):
+            raise ValueError(f"paper of claim {self.name!r} must be finite or None, got {self.paper!r}")
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "reference", float(self.reference))
+        object.__setattr__(self, "paper", None if self.paper is None else float(self.paper))
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def spread(self) -> float:
+        """Sample standard deviation (ddof=1); NaN for n < 2, exactly 0 for identical values."""
+        if self.n < 2:
+            return math.nan
+        x = np.asarray(self.values)
+        return 0.0 if np.all(x == x[0]) else float(np.std(x, ddof=1))
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        """95% two-sided Student-t interval of the mean of ``values``; (nan, nan) for n < 2."""
+        return _t_interval(np.asarray(self.values))
+
+    @property
+    def verdict(self) -> str:
+        """"reproduced", "not reproduced" or "inconclusive" (rule in the module docstring)."""
+        if self.n < 2:
+            return "inconclusive"
+        d = np.asarray(self.values) - self.reference
+        sign = -1.0 if self.direction == "lower" else 1.0
+        lo, hi = _t_interval(d)
+        excludes_zero = lo > 0.0 or hi < 0.0
+        if excludes_zero and sign * float(np.mean(d)) > 0.0:
+            return "reproduced"
+        if sign * lo < 0.0 and sign * hi < 0.0:
+            return "not reproduced"
+        return "inconclusive"
+
+
+def _mean_sd_text(x: np.ndarray, digits: int) -> str:
+    """"mean ± sd" (just "mean" for one value, "" for none)."""
+    if x.size == 0:
+        return ""
+    if x.size < 2:
+        return format_sig(float(np.mean(x)), digits)
+    return f"{format_sig(float(np.mean(x)), digits)} ± {format_sig(float(np.std(x, ddof=1)), digits)}"
+
+
+def _as_values(x, what: str, name: str) -> np.ndarray:
+    """``x`` as a 1-d float array of finite per-seed values (``what`` names the parameter)."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"{what} of claim {name!r} must be one value per seed (1-d), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"values of claim {name!r}: {what} must be finite, got {arr.tolist()}")
+    return arr
+
+
+def compare(chapter: str, name: str, baseline: Sequence[float], treatment: Sequence[float], *,
+            direction: str, paper_baseline: float | None = None, paper_treatment: float | None = None,
+            digits: int = 3) -> Claim:
+    """Treatment vs baseline, paired over seeds: values = treatment - baseline, reference 0.
+
+    ``direction="lower"`` claims the treatment lowers the quantity (e.g. alignment lowers MSE).
+    ``paper`` is ``paper_treatment - paper_baseline`` when both are given.
+    """
+    b, t = _as_values(baseline, "baseline", name), _as_values(treatment, "treatment", name)
+    if b.size != t.size:
+        raise ValueError(f"baseline and treatment must be paired over seeds (same length), "
+                         f"got {b.size} and {t.size} (claim {name!r})")
+    both = paper_baseline is not None and paper_treatment is not None
+    if paper_baseline is None and paper_treatment is None:
+        paper_text = MISSING
+    else:
+        paper_text = f"{format_sig(paper_baseline, digits)} -> {format_sig(paper_treatment, digits)}"
+    return Claim(
+        chapter=chapter, name=name, values=tuple(t - b), direction=direction, reference=0.0,
+        paper=float(paper_treatment) - float(paper_baseline) if both else None,
+        paper_text=paper_text,
+        ours_text=f"{_mean_sd_text(b, digits)} -> {_mean_sd_text(t, digits)}",
+    )
+
+
+def threshold(chapter: str, name: str, values: Sequence[float], *, reference: float, direction: str,
+              paper: float | None = None, paper_text: str | None = None, digits: int = 3) -> Claim:
+    """Per-seed values vs a fixed bound, e.g. "DDIM speed-up over DDPM >= 15x"
+    (``reference=15, direction="higher"``). ``paper_text`` defaults to ``paper`` formatted."""
+    v = _as_values(values, "values", name)
+    return Claim(
+        chapter=chapter, name=name, values=tuple(v), direction=direction, reference=reference,
+        paper=paper, paper_text=format_sig(paper, digits) if paper_text is None else paper_text,
+        ours_text=_mean_sd_text(v, digits),
+    )
+
+
+def claims_table(claims: Iterable[Claim], digits: int = 3) -> pd.DataFrame:
+    """One row per claim (columns ``TABLE_COLUMNS``), numbers rounded to ``digits``
+    significant digits so ``print(df.to_string(index=False))`` is stable run to run."""
+    rows = []
+    for c in claims:
+        lo, hi = c.ci
+        rows.append({
+            "chapter": c.chapter, "claim": c.name, "paper": c.paper_text, "ours": c.ours_text,
+            "mean": round_sig(c.mean, digits), "spread": round_sig(c.spread, digits), "n": c.n,
+            "ci_low": round_sig(lo, digits), "ci_high": round_sig(hi, digits), "verdict": c.verdict,
+        })
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    return table.astype({"mean": float, "spread": float, "n": int, "ci_low": float, "ci_high": float})
+
+
+def claims_dir(directory: str | os.PathLike | None = None) -> Path:
+    """``directory`` if given, else ``$LAMBDABOOK_CLAIMS_DIR``, else ``<repo root>/claims``."""
+    if directory is not None:
+        return Path(directory)
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    return Path(__file__).resolve().parents[1] / "claims"
+
+
+def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLike | None = None,
+           digits: int = 3) -> pd.DataFrame:
+    """A chapter's last cell: save ``claims`` to ``<claims dir>/<chapter>.json`` and return
+    their :func:`claims_table` for the notebook to display."""
+    from lambdalib import __version__
+
+    claims = list(claims)
+    if not claims:
+        raise ValueError(f"report for chapter {chapter!r} got no claims")
+    if not chapter or Path(chapter).name != chapter:
+        raise ValueError(f"chapter must be a plain file name, got {chapter!r}")
+    others = sorted({c.chapter for c in claims} - {chapter})
+    if others:
+        raise ValueError(f"report for chapter {chapter!r} got claims of chapter(s) {others}")
+    table = claims_table(claims, digits)
+    out = claims_dir(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {"lambdalib_version": __version__, "chapter": chapter,
+               "claims": [dataclasses.asdict(c) for c in claims]}  # values: a list of floats
+    path = out / f"{chapter}.json"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)  # a reader never sees a half-written file
+    return table
+
+
+def load_claims(path: str | os.PathLike) -> list[Claim]:
+    """The claims saved by :func:`report`, exactly as they were."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Claim(**{**c, "values": tuple(c["values"])}) for c in payload["claims"]]
+
+
+def collect(directory: str | os.PathLike | None = None, digits: int = 3) -> pd.DataFrame:
+    """The dashboard: every ``*.json`` in the claims directory, sorted by chapter (claims keep
+    their order within a chapter), as one table with columns ``DASHBOARD_COLUMNS``."""
+    where = claims_dir(directory)
+    if not where.is_dir():
+        raise FileNotFoundError(f"claims directory {where} does not exist; run a chapter first")
+    claims = [c for p in sorted(where.glob("*.json")) for c in load_claims(p)]
+    claims.sort(key=lambda c: c.chapter)  # stable
+    return claims_table(claims, digits)[list(DASHBOARD_COLUMNS)]
+
+
+def verdict_counts(table: pd.DataFrame) -> pd.Series:
+    """How many claims are reproduced / inconclusive / not reproduced (all three, zeros kept)."""
+    return table["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0).astype(int).rename("claims")

@@ -1,0 +1,109 @@
+"""One cross-modal experiment: train the pair p(X|Y), p(Y|X) on paired windows, sample, score.
+
+This is what a cell of LaMbDA Table 2 is: one system, with or without alignment, one seed.
+:func:`run_pair` is a pure function of its arguments (data generated inside from the system
+name), so seeds and variants can run in separate processes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .data.dynamics import PairedWindows, make_pair_dataset
+from .diffusion import GaussianDiffusion
+from .metrics import mse
+from .models import ConditionalDenoiser, DenoiserConfig
+from .profiles import Profile, check_choice
+from .seed import resolve_device, set_seed
+from .training import PairTrainer, TrainConfig
+
+__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair", "plateau_ratio"]
+
+# "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
+DIRECTIONS = ("X|Y", "Y|X")
+
+
+@dataclass
+class PairResult:
+    """Everything a chapter shows about one trained pair."""
+
+    system: str
+    aligned: bool
+    seed: int
+    history: pd.DataFrame           # per-step loss terms (see PairTrainer)
+    mse: dict[str, float]           # direction -> test MSE of DDPM samples (normalised units)
+    samples: dict[str, np.ndarray]  # direction -> (n_eval, L, c) generated windows, normalised
+    train_seconds: float            # wall time of training
+    trainer: PairTrainer            # gives the EMA models for further sampling
+
+
+def eval_indices(n_test: int, n_eval: int) -> np.ndarray:
+    """``n_eval`` evenly spaced test windows (all of them when there are fewer)."""
+    return np.unique(np.linspace(0, n_test - 1, min(n_eval, n_test)).round().astype(int))
+
+
+@torch.no_grad()
+def conditional_sample(model: torch.nn.Module, diffusion: GaussianDiffusion, cond: torch.Tensor, *,
+                       x_channels: int, sampler: str = "ddpm", steps: int | None = None,
+                       seed: int = 0) -> torch.Tensor:
+    """Draw one sample of the target per condition window ``cond (b, n, c_Y) -> (b, n, c_X)``.
+
+    ``sampler="ddpm"`` runs all T ancestral steps; ``"ddim"`` runs ``steps`` deterministic steps.
+    """
+    check_choice("sampler", sampler, ("ddpm", "ddim"))
+    model.eval()
+    cond = cond.to(diffusion.device)
+    shape = (cond.shape[0], cond.shape[1], x_channels)
+    generator = torch.Generator().manual_seed(seed)
+
+    def model_fn(x_t, t):
+        return model(x_t, t, cond)[0]
+
+    if sampler == "ddpm":
+        return diffusion.ddpm_sample(model_fn, shape, generator=generator)
+    if steps is None:
+        raise ValueError("sampler='ddim' needs steps (e.g. T // 20)")
+    return diffusion.ddim_sample(model_fn, shape, steps=steps, generator=generator)
+
+
+def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float = 0.1) -> float:
+    """Convergence check: mean of ``column`` over the last ``fraction`` of steps divided by its
+    mean over the ``fraction`` before. Near 1: the loss has flattened; well below 1: still falling."""
+    k = max(1, int(len(history) * fraction))
+    if len(history) < 2 * k:
+        raise ValueError(f"history too short ({len(history)} steps) for fraction={fraction}")
+    values = history[column].to_numpy()
+    return float(values[-k:].mean() / values[-2 * k:-k].mean())
+
+
+def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
+             progress: bool = True, data: PairedWindows | None = None, **train_overrides) -> PairResult:
+    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` (with or without alignment); score on test."""
+    set_seed(seed)
+    dev = resolve_device(device)
+    data = data if data is not None else make_pair_dataset(system, profile)
+    cx, cy = data.x_train.shape[-1], data.y_train.shape[-1]
+    model_x = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cx, cy))
+    model_y = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cy, cx))
+    diffusion = GaussianDiffusion(profile.timesteps, profile.schedule, device=dev)
+    config = TrainConfig.from_profile(profile, align=aligned, **train_overrides)
+    trainer = PairTrainer(model_x, model_y, diffusion, config, device=device)
+    start = time.perf_counter()
+    history = trainer.fit(torch.from_numpy(data.x_train), torch.from_numpy(data.y_train),
+                          seed=seed, progress=progress)
+    train_seconds = time.perf_counter() - start
+
+    idx = eval_indices(len(data.x_test), profile.n_eval)
+    x_test, y_test = torch.from_numpy(data.x_test[idx]), torch.from_numpy(data.y_test[idx])
+    samples = {
+        "X|Y": conditional_sample(trainer.ema_x.module, diffusion, y_test, x_channels=cx, seed=seed).cpu(),
+        "Y|X": conditional_sample(trainer.ema_y.module, diffusion, x_test, x_channels=cy, seed=seed).cpu(),
+    }
+    errors = {"X|Y": mse(samples["X|Y"], x_test), "Y|X": mse(samples["Y|X"], y_test)}
+    return PairResult(system, aligned, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
+                      train_seconds, trainer)

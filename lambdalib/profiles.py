@@ -1,0 +1,94 @@
+"""Experiment sizes: ``quick`` (a laptop CPU, minutes) and ``paper`` (the paper's sizes, a GPU).
+
+Every chapter takes ``profile`` as a parameter and reads its sizes from here, so the only
+difference between the book's run and a paper-scale run is this one name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Iterable
+
+__all__ = ["Profile", "PROFILES", "get_profile", "check_choice"]
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise a ValueError naming both."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Profile:
+    """All sizes of one cross-modal diffusion experiment (LaMbDA appendix A.6)."""
+
+    name: str
+    # --- data (LaMbDA A.2 / A.6.3) ---
+    subsample: int = 1          # keep every k-th RK4 step (dt = 0.01 * subsample)
+    window: int = 300           # L: samples per window (paper: 300)
+    stride: int = 10            # step between training windows (paper: 96.67% overlap -> 10)
+    test_fraction: float = 0.2  # held-out contiguous tail of the trajectory
+    # --- denoiser (A.6.2) ---
+    d_model: int = 128          # model width d (paper: 128)
+    n_heads: int = 8            # attention heads
+    n_enc_layers: int = 4       # encoder layers: the encoder output is the aligned latent Z
+    n_dec_layers: int = 4       # decoder layers, cross-attending to the condition
+    dim_feedforward: int = 512  # MLP width inside each transformer layer
+    # --- diffusion ---
+    timesteps: int = 1000       # T (the paper does not state it; 1000 is the DDPM default)
+    schedule: str = "linear"    # beta schedule: "linear" (DDPM) or "cosine" (Nichol & Dhariwal)
+    # --- alignment (LaMbDA eq. 3-6) ---
+    align_window: int = 30      # S: window length in samples, P = L // S windows
+    tau: float = 0.1            # InfoNCE temperature
+    # --- training ---
+    steps: int = 20000          # optimiser steps
+    batch_size: int = 64
+    lr: float = 2e-4            # AdamW learning rate
+    weight_decay: float = 1e-4
+    ema_decay: float = 0.999    # EMA of the weights, used for sampling
+    # --- evaluation ---
+    n_eval: int = 256           # held-out windows sampled for the metrics
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.type == "int" and (not isinstance(v, int) or v < 1):
+                raise ValueError(f"profile field {f.name} must be a positive int, got {v!r}")
+        check_choice("schedule", self.schedule, ("linear", "cosine"))
+        if not 0.0 < self.test_fraction < 1.0:
+            raise ValueError(f"test_fraction must be in (0, 1), got {self.test_fraction!r}")
+        if self.align_window > self.window:
+            raise ValueError(f"align_window (S={self.align_window}) must be <= window (L={self.window})")
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be in [0, 1), got {self.ema_decay!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+PROFILES = {
+    # The paper's sizes (LaMbDA A.2, A.6.2-3); meant for a GPU.
+    "paper": Profile(name="paper"),
+    # A laptop CPU in minutes: about the paper's window span (320 RK4 steps = 3.2 s) decimated 8x
+    # to L = 40, a model 4x narrower and half as deep with 2 heads (CPU attention cost grows fast
+    # with the head count at this size), T = 100, and ~1/25 of the optimiser steps.
+    "quick": Profile(
+        name="quick", subsample=8, window=40, stride=1,
+        d_model=32, n_heads=2, n_enc_layers=2, n_dec_layers=2, dim_feedforward=64,
+        timesteps=100, align_window=8, steps=800, batch_size=32, lr=1e-3,
+        ema_decay=0.99, n_eval=96,
+    ),
+}
+
+
+def get_profile(name: str, **overrides: Any) -> Profile:
+    """The named profile, with any field replaced by ``overrides`` (checked like the rest)."""
+    base = PROFILES[check_choice("profile", name, tuple(PROFILES))]
+    unknown = set(overrides) - {f.name for f in fields(Profile)}
+    if unknown:
+        raise ValueError(f"unknown profile fields {sorted(unknown)}; allowed: {[f.name for f in fields(Profile)]}")
+    return replace(base, **overrides)
