@@ -58,7 +58,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: help venv mathjax chapters book html test test-unit test-notebooks bench clean distclean
+.PHONY: help venv mathjax chapters book html test test-unit test-notebooks sweep bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z%/.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -116,6 +116,24 @@ else
 	@# The re-run chapters write their claims to a scratch folder, not over the committed ones.
 	LAMBDABOOK_CLAIMS_DIR=$(CACHE)/nbval-claims $(BIN)/python -m pytest --nbval-lax --nbval-current-env $(NOTEBOOKS)
 endif
+
+# make sweep CHAPTER=lorenz SEEDS=10 [PROFILE=paper] [DEVICE=cuda] [SCHEDULER=tcp://host:8786]:
+# run a chapter's training grid over SEEDS seeds through lambdalib.sweep, keeping every finished
+# run in runs/cache (a rerun, or a later sweep with more seeds, trains only what is missing), and
+# write the executed notebook to runs/<chapter>-<profile>-<seeds>.ipynb. The chapter's last cell
+# updates claims/<chapter>.json, so the next `make html` shows these claims on the dashboard.
+CHAPTER ?= lorenz
+SEEDS ?= 3
+PROFILE ?= quick
+DEVICE ?= auto
+SCHEDULER ?=
+sweep: $(VENV_STAMP) | $(CACHE)  ## a chapter's grid over more seeds: make sweep CHAPTER=lorenz SEEDS=10
+	@test -f chapters/$(CHAPTER).ipynb || { echo "no chapters/$(CHAPTER).ipynb" >&2; exit 1; }
+	mkdir -p runs/cache
+	$(BIN)/papermill chapters/$(CHAPTER).ipynb runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb --cwd $(PAPERMILL_CWD) \
+	  --kernel python3 -p n_seeds $(SEEDS) -p profile $(PROFILE) -p device $(DEVICE) \
+	  -p cache_dir $(CURDIR)/runs/cache $(if $(SCHEDULER),-p scheduler $(SCHEDULER))
+	@echo "claims/$(CHAPTER).json updated from $(SEEDS) seeds; executed notebook: runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb"
 
 bench: $(VENV_STAMP) | $(CACHE)  ## timing benchmarks (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py

@@ -19,7 +19,7 @@ from torch import nn
 from .profiles import check_choice
 
 __all__ = ["split_windows", "info_nce", "windowed_infonce", "covariance_alignment_loss",
-           "energy", "energy_loss", "AlignmentWeight"]
+           "window_variance", "energy", "energy_loss", "AlignmentWeight"]
 
 
 def split_windows(z: torch.Tensor, S: int) -> torch.Tensor:
@@ -61,14 +61,16 @@ def windowed_infonce(z_x: torch.Tensor, z_y: torch.Tensor, S: int, tau: float) -
     return info_nce(wx, wy, tau)
 
 
-def covariance_alignment_loss(z_x: torch.Tensor, z_y: torch.Tensor, S: int) -> torch.Tensor:
+def covariance_alignment_loss(z_x: torch.Tensor, z_y: torch.Tensor, S: int, *,
+                              reduction: str = "frobenius") -> torch.Tensor:
     """Second-order alignment, LAMBDA short paper eq. 5: mean_p ||cov(Z_X^(p)) - cov(Z_Y^(p))||_F^2.
 
     cov(.) is the ``d x d`` sample covariance of a window's S latent vectors (denominator S - 1);
-    the mean runs over the b * P windows. We follow the short paper (matched per window,
-    squared Frobenius norm); the long paper's eq. 5 is ambiguous about what the covariance runs
-    over. ``(b, n, d), (b, n, d) -> scalar``.
+    the mean runs over the b * P windows. ``reduction="frobenius"`` is the short paper's squared
+    Frobenius norm (a sum over the d^2 entries); ``"mean"`` is the long paper's eq. 5 "MSE"
+    (a mean over the entries, i.e. the same loss divided by d^2). ``(b, n, d), (b, n, d) -> scalar``.
     """
+    check_choice("reduction", reduction, ("frobenius", "mean"))
     if S < 2:
         raise ValueError(f"a covariance needs S >= 2 samples per window, got S={S!r}")
 
@@ -77,7 +79,17 @@ def covariance_alignment_loss(z_x: torch.Tensor, z_y: torch.Tensor, S: int) -> t
         w = w - w.mean(dim=2, keepdim=True)
         return w.transpose(-1, -2) @ w / (S - 1)                            # (b, P, d, d)
 
-    return (cov(z_x) - cov(z_y)).pow(2).sum(dim=(-1, -2)).mean()
+    sq = (cov(z_x) - cov(z_y)).pow(2)                                       # (b, P, d, d)
+    return (sq.sum(dim=(-1, -2)) if reduction == "frobenius" else sq.mean(dim=(-1, -2))).mean()
+
+
+def window_variance(z: torch.Tensor, S: int) -> torch.Tensor:
+    """Mean per-dimension variance of the latents inside each window, tr(cov(Z^(p))) / d.
+
+    A diagnostic for the trivial minimiser of eq. 5: latents that stop varying within a window
+    (value -> 0) have matching covariances whatever the inputs. ``(b, n, d) -> scalar``.
+    """
+    return split_windows(z, S).var(dim=2).mean()
 
 
 def energy(x: torch.Tensor) -> torch.Tensor:

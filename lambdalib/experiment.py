@@ -22,7 +22,8 @@ from .profiles import Profile, check_choice
 from .seed import resolve_device, set_seed
 from .training import PairTrainer, TrainConfig
 
-__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair", "plateau_ratio"]
+__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair", "plateau_ratio",
+           "sampler_comparison"]
 
 # "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
 DIRECTIONS = ("X|Y", "Y|X")
@@ -39,7 +40,7 @@ class PairResult:
     mse: dict[str, float]           # direction -> test MSE of DDPM samples (normalised units)
     samples: dict[str, np.ndarray]  # direction -> (n_eval, L, c) generated windows, normalised
     train_seconds: float            # wall time of training
-    trainer: PairTrainer            # gives the EMA models for further sampling
+    samplers: pd.DataFrame | None   # DDPM vs DDIM on the same models (see sampler_comparison)
 
 
 def eval_indices(n_test: int, n_eval: int) -> np.ndarray:
@@ -81,9 +82,36 @@ def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float 
     return float(values[-k:].mean() / values[-2 * k:-k].mean())
 
 
+@torch.no_grad()
+def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, torch.Tensor]],
+                       diffusion: GaussianDiffusion, *, ddim_fractions: tuple[int, ...] = (10, 20),
+                       seed: int = 0) -> pd.DataFrame:
+    """DDPM (all T steps) against DDIM at T/k steps on the same models and windows.
+
+    ``models`` maps a direction to ``(model, condition (b, n, c_Y), target (b, n, c_X))``.
+    One row per (sampler, steps, direction): sampling wall time and test MSE.
+    """
+    settings = [("ddpm", None, diffusion.timesteps)] + [
+        ("ddim", diffusion.timesteps // k, diffusion.timesteps // k) for k in ddim_fractions]
+    rows = []
+    for sampler, steps, n_steps in settings:
+        for direction, (model, cond, target) in models.items():
+            start = time.perf_counter()
+            sample = conditional_sample(model, diffusion, cond, x_channels=target.shape[-1],
+                                        sampler=sampler, steps=steps, seed=seed)
+            rows.append({"sampler": sampler.upper(), "steps": n_steps, "direction": direction,
+                         "seconds": time.perf_counter() - start, "mse": mse(sample.cpu(), target)})
+    return pd.DataFrame(rows)
+
+
 def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
-             progress: bool = True, data: PairedWindows | None = None, **train_overrides) -> PairResult:
-    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` (with or without alignment); score on test."""
+             progress: bool = True, data: PairedWindows | None = None,
+             ddim_fractions: tuple[int, ...] = (), **train_overrides) -> PairResult:
+    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` (with or without alignment); score on test.
+
+    With ``ddim_fractions`` (e.g. ``(10, 20)``), also time DDPM against DDIM at T/k steps on the
+    trained models (:func:`sampler_comparison`). The result holds no model, so it pickles small.
+    """
     set_seed(seed)
     dev = resolve_device(device)
     data = data if data is not None else make_pair_dataset(system, profile)
@@ -100,10 +128,11 @@ def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device:
 
     idx = eval_indices(len(data.x_test), profile.n_eval)
     x_test, y_test = torch.from_numpy(data.x_test[idx]), torch.from_numpy(data.y_test[idx])
-    samples = {
-        "X|Y": conditional_sample(trainer.ema_x.module, diffusion, y_test, x_channels=cx, seed=seed).cpu(),
-        "Y|X": conditional_sample(trainer.ema_y.module, diffusion, x_test, x_channels=cy, seed=seed).cpu(),
-    }
-    errors = {"X|Y": mse(samples["X|Y"], x_test), "Y|X": mse(samples["Y|X"], y_test)}
+    models = {"X|Y": (trainer.ema_x.module, y_test, x_test), "Y|X": (trainer.ema_y.module, x_test, y_test)}
+    samples = {d: conditional_sample(m, diffusion, cond, x_channels=target.shape[-1], seed=seed).cpu()
+               for d, (m, cond, target) in models.items()}
+    errors = {d: mse(samples[d], models[d][2]) for d in DIRECTIONS}
+    samplers = sampler_comparison(models, diffusion, ddim_fractions=ddim_fractions, seed=seed) \
+        if ddim_fractions else None
     return PairResult(system, aligned, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
-                      train_seconds, trainer)
+                      train_seconds, samplers)

@@ -17,7 +17,7 @@ from torch import nn
 
 from lambdalib.seed import resolve_device
 
-__all__ = ["mse", "ts_features", "frechet_distance", "frechet_score", "frechet_floor",
+__all__ = ["mse", "mse_up_to_sign", "ts_features", "frechet_distance", "frechet_score", "frechet_floor",
            "predictive_score"]
 
 
@@ -43,6 +43,21 @@ def mse(pred, target) -> float:
     if pred.shape != target.shape:
         raise ValueError(f"pred and target must have the same shape, got {pred.shape} and {target.shape}")
     return float(np.mean((pred - target) ** 2))
+
+
+def mse_up_to_sign(pred, target) -> float:
+    """MSE after flipping each predicted window's sign where that fits the target better.
+
+    ``(b, n, c), (b, n, c) -> float``: mean over windows of min(MSE(pred_i, target_i),
+    MSE(-pred_i, target_i)). A diagnostic for targets known only up to a sign, such as Lorenz x
+    seen through z (the system is symmetric under (x, y, z) -> (-x, -y, z)); not a paper metric.
+    """
+    pred, target = _as_float64(pred), _as_float64(target)
+    if pred.shape != target.shape or pred.ndim != 3:
+        raise ValueError(f"pred and target must both be (b, n, c), got {pred.shape} and {target.shape}")
+    plus = ((pred - target) ** 2).mean(axis=(1, 2))
+    minus = ((-pred - target) ** 2).mean(axis=(1, 2))
+    return float(np.minimum(plus, minus).mean())
 
 
 def ts_features(x, n_bins: int = 16) -> np.ndarray:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import math
+
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -23,7 +25,8 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
-from .alignment import AlignmentWeight, covariance_alignment_loss, energy_loss, windowed_infonce
+from .alignment import (AlignmentWeight, covariance_alignment_loss, energy_loss, window_variance,
+                        windowed_infonce)
 from .diffusion import GaussianDiffusion
 from .seed import resolve_device
 
@@ -34,7 +37,8 @@ __all__ = ["TrainConfig", "PairTrainer"]
 class TrainConfig:
     steps: int = 1500              # optimiser steps
     batch_size: int = 32           # windows per step
-    lr: float = 1e-3               # AdamW learning rate
+    lr: float = 1e-3               # AdamW peak learning rate
+    warmup: int = 50               # linear warm-up steps, then cosine decay to 0 at `steps`
     weight_decay: float = 1e-4     # AdamW weight decay
     ema_decay: float = 0.99        # EMA of the weights used for sampling
     grad_clip: float = 1.0         # max global gradient norm
@@ -44,13 +48,14 @@ class TrainConfig:
     energy: bool = True            # L_energy on both reconstructions
     weighting: str = "learned"     # alpha: "learned" (uncertainty weighting) or "fixed"
     alpha: float = 1.0             # the constant alpha when weighting == "fixed"
+    cov_reduction: str = "frobenius"  # L_cov over the d x d entries: "frobenius" (sum) or "mean"
     align_window: int = 15         # S, window length of the alignment terms
     tau: float = 0.1               # InfoNCE temperature
     checkpoint_every: int = 0      # save a checkpoint every k steps (0: never)
 
     @classmethod
     def from_profile(cls, profile, **overrides) -> "TrainConfig":
-        base = cls(steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr,
+        base = cls(steps=profile.steps, batch_size=profile.batch_size, lr=profile.lr, warmup=profile.warmup,
                    weight_decay=profile.weight_decay, ema_decay=profile.ema_decay,
                    align_window=profile.align_window, tau=profile.tau)
         return replace(base, **overrides)
@@ -77,14 +82,23 @@ class PairTrainer:
         self.ema_y = AveragedModel(self.model_y, multi_avg_fn=ema, use_buffers=True)
         params = [*self.model_x.parameters(), *self.model_y.parameters(), *self.weight.parameters()]
         self.opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, foreach=True)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
         self.step = 0
         self.history: list[dict] = []
         self.generator = torch.Generator()
 
+    def _lr_factor(self, step: int) -> float:
+        """Linear warm-up over ``warmup`` steps, then a half cosine down to 0 at ``steps``."""
+        c = self.config
+        if step < c.warmup:
+            return (step + 1) / c.warmup
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - c.warmup) / max(1, c.steps - c.warmup))))
+
     # ----- one step ----------------------------------------------------------------------------
-    def losses(self, x0: torch.Tensor, y0: torch.Tensor) -> dict[str, torch.Tensor]:
-        """All loss terms of eq. 8 for one batch ``x0 (b, n, c_X), y0 (b, n, c_Y)``."""
+    def losses(self, x0: torch.Tensor, y0: torch.Tensor):
+        """All loss terms of eq. 8 for one batch ``x0 (b, n, c_X), y0 (b, n, c_Y)``, and the
+        latents ``(z_x, z_y)`` they were computed from."""
         c, g = self.config, self.generator
         t = torch.randint(self.diffusion.timesteps, (x0.shape[0],), generator=g).to(self.device)
         eps_x = torch.randn(x0.shape, generator=g).to(self.device)
@@ -100,12 +114,15 @@ class PairTrainer:
         if c.align and c.contrastive:
             terms["con"] = windowed_infonce(z_x, z_y, c.align_window, c.tau)
         if c.align and c.covariance:
-            terms["cov"] = covariance_alignment_loss(z_x, z_y, c.align_window)
-        return terms
+            terms["cov"] = covariance_alignment_loss(z_x, z_y, c.align_window, reduction=c.cov_reduction)
+        return terms, (z_x, z_y)
 
     def _step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
         idx = torch.randint(x.shape[0], (self.config.batch_size,), generator=self.generator)
-        terms = self.losses(x[idx.to(x.device)], y[idx.to(y.device)])
+        terms, (z_x, z_y) = self.losses(x[idx.to(x.device)], y[idx.to(y.device)])
+        with torch.no_grad():  # diagnostic: how much the latents still vary inside a window
+            diagnostics = {"z_var_x": window_variance(z_x, self.config.align_window).item(),
+                           "z_var_y": window_variance(z_y, self.config.align_window).item()}
         for name, value in terms.items():
             if not torch.isfinite(value):
                 raise FloatingPointError(f"non-finite loss at step {self.step}: term {name!r} = {value.item()}")
@@ -118,11 +135,12 @@ class PairTrainer:
         nn.utils.clip_grad_norm_([p for group in self.opt.param_groups for p in group["params"]],
                                  self.config.grad_clip)
         self.opt.step()
+        self.scheduler.step()
         self.ema_x.update_parameters(self.model_x)
         self.ema_y.update_parameters(self.model_y)
         self.step += 1
         return {"step": self.step, "loss": total.item(), "alpha": self.weight.alpha if align_terms else 0.0,
-                **{k: v.item() for k, v in terms.items()}}
+                **{k: v.item() for k, v in terms.items()}, **diagnostics}
 
     # ----- training loop -----------------------------------------------------------------------
     def fit(self, x: torch.Tensor, y: torch.Tensor, *, seed: int, progress: bool = True) -> pd.DataFrame:
@@ -135,14 +153,14 @@ class PairTrainer:
         if self.checkpoint_path is not None and self.checkpoint_path.exists():
             self.load(self.checkpoint_path)
         self.model_x.train(), self.model_y.train()
-        bar = tqdm(total=self.config.steps, initial=self.step, disable=not progress,
+        bar = tqdm(total=self.config.steps, initial=self.step, disable=not progress, mininterval=5,
                    desc=f"train pair (align={self.config.align})")
         while self.step < self.config.steps:
             record = self._step(x, y)
             self.history.append(record)
             bar.update(1)
             if self.step % 50 == 0:
-                bar.set_postfix(loss=f"{record['loss']:.3f}")
+                bar.set_postfix(loss=f"{record['loss']:.3f}", refresh=False)
             if self.checkpoint_path is not None and self.config.checkpoint_every and \
                     self.step % self.config.checkpoint_every == 0:
                 self.save(self.checkpoint_path)
@@ -160,6 +178,7 @@ class PairTrainer:
         return {"step": self.step, "model_x": self.model_x.state_dict(), "model_y": self.model_y.state_dict(),
                 "ema_x": self.ema_x.state_dict(), "ema_y": self.ema_y.state_dict(),
                 "weight": self.weight.state_dict(), "opt": self.opt.state_dict(),
+                "scheduler": self.scheduler.state_dict(),
                 "rng": self.generator.get_state(), "history": self.history, "config": asdict(self.config)}
 
     def save(self, path: str | Path) -> None:
@@ -176,6 +195,6 @@ class PairTrainer:
                              f"delete it or use the same config")
         self.step = state["step"]
         self.history = list(state["history"])
-        for name in ("model_x", "model_y", "ema_x", "ema_y", "weight", "opt"):
+        for name in ("model_x", "model_y", "ema_x", "ema_y", "weight", "opt", "scheduler"):
             getattr(self, name).load_state_dict(state[name])
         self.generator.set_state(state["rng"])

@@ -115,3 +115,13 @@ def test_mse_hand_example_and_shape_mismatch():
     assert mse(torch.ones(2, 3, 1), np.zeros((2, 3, 1))) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="same shape"):
         mse(np.zeros((2, 3, 1)), np.zeros((2, 3, 2)))
+
+
+def test_mse_up_to_sign():
+    from lambdalib.metrics import mse_up_to_sign
+    target = np.array([[[1.0], [2.0]], [[3.0], [-1.0]]])      # (2, 2, 1)
+    pred = np.array([[[-1.0], [-2.0]], [[3.0], [0.0]]])       # window 0 flipped, window 1 off by 1 once
+    assert mse_up_to_sign(pred, target) == pytest.approx((0.0 + 0.5) / 2)
+    assert mse(pred, target) > mse_up_to_sign(pred, target)
+    with pytest.raises(ValueError):
+        mse_up_to_sign(pred[0], target[0])

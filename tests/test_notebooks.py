@@ -160,3 +160,15 @@ def test_claims_json_committed(name):
     path = CLAIMS / f"{name}.json"
     assert path.is_file(), f"claims/{name}.json is missing: the chapter's last cell writes it"
     json.loads(path.read_text(encoding="utf8"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dashboard_matches_the_notebook(name):
+    """The committed claims/<name>.json (what the dashboard shows) is the claims table that the
+    committed notebook printed: the two come from the same run."""
+    from lambdalib.claims import claims_table, load_claims
+
+    printed = "".join(o.get("text", "") for o in code_cells(read_ipynb(name))[-1].outputs
+                      if o.output_type == "stream" and o.get("name") == "stdout")
+    table = claims_table(load_claims(CLAIMS / f"{name}.json")).to_string(index=False)
+    assert printed.strip() == table.strip(), f"claims/{name}.json and chapters/{name}.ipynb come from different runs"

@@ -41,8 +41,12 @@ def test_overfits_one_tiny_batch():
     x, y = tiny_data()
     history = trainer.fit(x, y, seed=0, progress=False)
     first, last = history["den_x"].iloc[:20].mean(), history["den_x"].iloc[-20:].mean()
-    assert last < 0.2 * first, (first, last)
-    assert set(history.columns) >= {"step", "loss", "den_x", "den_y"}
+    assert last < 0.3 * first, (first, last)
+    assert set(history.columns) >= {"step", "loss", "den_x", "den_y", "z_var_x", "z_var_y"}
+    with torch.no_grad():  # at the least noisy step the memorised batch comes back almost exactly
+        t = torch.zeros(8, dtype=torch.long)
+        x_t = trainer.diffusion.q_sample(x, t, torch.randn_like(x))
+        assert torch.mean((trainer.model_x(x_t, t, y)[0] - x) ** 2) < 0.05
 
 
 def test_alignment_terms_are_logged_only_when_on():
