@@ -91,6 +91,11 @@ chapters: $(VENV_STAMP) | $(CACHE)  ## re-run every chapter at the quick profile
 run-%: $(VENV_STAMP) | $(CACHE)  ## re-run one chapter, e.g. make run-lorenz
 	@test -f chapters/$*.md || { echo "no chapters/$*.md" >&2; exit 1; }
 	@echo "== chapters/$*: started $$(date +%T)"; start=$$(date +%s)
+	@# papermill stores `tags: []` on untagged cells, and jupytext --update then keeps that empty
+	@# list over the tags in the .md: drop empty tag lists first so the .md's tags win.
+	@test ! -f chapters/$*.ipynb || $(BIN)/python -c "import json, sys; p = sys.argv[1]; nb = json.load(open(p)); \
+	  [c['metadata'].pop('tags') for c in nb['cells'] if c['metadata'].get('tags') == []]; \
+	  json.dump(nb, open(p, 'w'), indent=1, ensure_ascii=False)" chapters/$*.ipynb
 	$(BIN)/jupytext --to ipynb --update chapters/$*.md
 	$(BIN)/papermill chapters/$*.ipynb chapters/$*.ipynb --cwd $(PAPERMILL_CWD) --kernel python3
 	@echo "== chapters/$*: done"

@@ -31,7 +31,9 @@ def set_seed(seed: int, *, threads: int = 1) -> torch.Generator:
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)
     torch.manual_seed(int(seed))
-    torch.use_deterministic_algorithms(True, warn_only=False)
+    # On CUDA a few kernels (some attention backward passes) have no deterministic version:
+    # there torch warns instead of stopping the run. The CPU path is fully deterministic.
+    torch.use_deterministic_algorithms(True, warn_only=torch.cuda.is_available())
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return torch.Generator().manual_seed(int(seed))

@@ -105,21 +105,19 @@ def sampler_table(results: list[PairResult]) -> pd.DataFrame:
 
 
 def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -> list[Claim]:
-    """The foundation's targets for DDIM at T/``fraction`` steps: >= 15x faster than DDPM, at an
-    MSE within 5% of it (ratio <= 1.05). ``comparison`` is a :func:`sampler_table`; values are
-    per (seed, variant, direction)."""
+    """The foundation's accuracy target for DDIM at T/``fraction`` steps: an MSE within 5% of
+    the full DDPM chain (ratio <= 1.05), per (seed, variant, direction) of a :func:`sampler_table`.
+
+    The speed target (>= 15x faster) is reported by :func:`ddim_summary` and the benchmarks, not
+    as a claim: wall times change from run to run, and a claims table must not.
+    """
     key = ["seed", "variant", "direction"]
     ddpm = comparison[comparison.sampler == "DDPM"].set_index(key)
     steps = ddpm["steps"].iloc[0] // fraction
     ddim = comparison[(comparison.sampler == "DDIM") & (comparison.steps == steps)].set_index(key).loc[ddpm.index]
-    speedup = (ddpm["seconds"] / ddim["seconds"]).to_numpy()
-    ratio = (ddim["mse"] / ddpm["mse"]).to_numpy()
-    return [
-        threshold(chapter, f"DDIM at T/{fraction} steps is >= 15x faster than DDPM", speedup,
-                  reference=15.0, direction="higher", paper_text="target >= 15x"),
-        threshold(chapter, f"DDIM at T/{fraction} steps: MSE / DDPM MSE <= 1.05", ratio,
-                  reference=1.05, direction="lower", paper_text="target <= 1.05"),
-    ]
+    return [threshold(chapter, f"DDIM at T/{fraction} steps: MSE / DDPM MSE <= 1.05",
+                      (ddim["mse"] / ddpm["mse"]).to_numpy(), reference=1.05, direction="lower",
+                      paper_text="target <= 1.05")]
 
 
 def latent_variance_ratio(results: list[PairResult], column: str = "z_var_y", fraction: float = 0.1) -> float:

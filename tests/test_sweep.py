@@ -169,3 +169,15 @@ def test_tasks_run_on_one_torch_thread(client):
         assert torch.get_num_threads() == 2  # restored after the serial run
     finally:
         torch.set_num_threads(before)
+
+
+def worker_malloc_env(seed):
+    import os
+    return {"trim": os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset")}
+
+
+def test_default_cluster_leaves_malloc_trim_unset():
+    """Dask's default MALLOC_TRIM_THRESHOLD_ slows small-tensor torch training ~2x; the default
+    LocalCluster of sweep must not set it."""
+    table = sweep(worker_malloc_env, {"seed": [0]}, n_workers=1, progress=False)
+    assert table["trim"].tolist() == ["unset"]
