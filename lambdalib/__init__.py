@@ -11,7 +11,11 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.alignment`  LaMbDA's losses: windowed InfoNCE, covariance, energy, weighting
 - :mod:`lambdalib.training`   one trainer for the pair p(X|Y), p(Y|X)
 - :mod:`lambdalib.metrics`    MSE, Frechet distance, predictive score
+- :mod:`lambdalib.baselines`  trivial cross-modal predictors (zero, mean, copy, ridge)
 - :mod:`lambdalib.experiment` one cross-modal experiment (train a pair, sample, score)
+- :mod:`lambdalib.synthetic`  LaMbDA Table 2 on the synthetic systems: runs, tables, claims
+- :mod:`lambdalib.sweep`      a function over a grid of configs on Dask, with a run cache
+- :mod:`lambdalib.plotting`   the figures the chapters share
 - :mod:`lambdalib.claims`     paper-vs-ours claims, verdicts, and the dashboard
 
 Shape conventions (kept everywhere): time series are channel-last ``(b, n, c)`` = (batch,
