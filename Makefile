@@ -140,8 +140,9 @@ sweep: $(VENV_STAMP) | $(CACHE)  ## a chapter's grid over more seeds: make sweep
 	  -p cache_dir $(CURDIR)/runs/cache $(if $(SCHEDULER),-p scheduler $(SCHEDULER))
 	@echo "claims/$(CHAPTER).json updated from $(SEEDS) seeds; executed notebook: runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb"
 
-bench: $(VENV_STAMP) | $(CACHE)  ## timing benchmarks (benchmarks/run.py)
+bench: $(VENV_STAMP) | $(CACHE)  ## timing benchmarks (benchmarks/*.py)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/perfect_alignment.py
 
 clean:  ## remove the built book, caches and the copied MathJax (keeps .venv and .deps)
 	rm -rf _build _mathjax .pytest_cache

@@ -5,7 +5,7 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 
 - :mod:`lambdalib.seed`       one seeding helper and the device choice
 - :mod:`lambdalib.profiles`   the ``quick`` (CPU) and ``paper`` (GPU) experiment sizes
-- :mod:`lambdalib.data`       data generators and loaders (``data.dynamics``: Lorenz, double pendulum)
+- :mod:`lambdalib.data`       data generators and loaders (``data.dynamics``: Lorenz, double pendulum; ``data.gait``: gait strides)
 - :mod:`lambdalib.diffusion`  noise schedules, q(x_t | x_0), DDPM / DDIM samplers, DDIM inversion
 - :mod:`lambdalib.models`     the conditional transformer denoiser (LaMbDA appendix A.6.2)
 - :mod:`lambdalib.alignment`  LaMbDA's losses: windowed InfoNCE, covariance, energy, weighting
@@ -16,6 +16,7 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.synthetic`  LaMbDA Table 2 on the synthetic systems: runs, tables, claims
 - :mod:`lambdalib.sweep`      a function over a grid of configs on Dask, with a run cache
 - :mod:`lambdalib.plotting`   the figures the chapters share
+- :mod:`lambdalib.perfect_alignment`  perfect alignment by SVD (its eq. 5-7), metrics, baseline, sweeps
 - :mod:`lambdalib.claims`     paper-vs-ours claims, verdicts, and the dashboard
 
 Shape conventions (kept everywhere): time series are channel-last ``(b, n, c)`` = (batch,

@@ -1,0 +1,296 @@
+"""LaMbDA's gait data: the Embry et al. (2018) incline-walking strides, or a simulated stand-in.
+
+Embry, Villarreal, Macaluso & Gregg (2018), "Modeling the kinematics of human locomotion over
+continuously varying speeds and inclines", IEEE TNSRE 26(12), published the treadmill strides
+of 10 able-bodied subjects (AB01..AB10) at 27 tasks (3 speeds x 9 inclines) as the MATLAB v7.3
+(HDF5) file ``InclineExperiment.mat``. Its strides, each resampled to 150 points of gait phase,
+are laid out as::
+
+    Gaitcycle/<ABxx>/<trial>/kinematics/jointangles/{left,right}/{hip,knee,ankle,pelvis,foot}/{x,y,z}
+    Gaitcycle/<ABxx>/<trial>/kinetics/jointmoment/{left,right}/{hip,knee,ankle}/{x,y,z}
+    Gaitcycle/<ABxx>/<trial>/kinetics/forceplate/{left,right}/{force,moment}[/{x,y,z}]
+
+with ``<trial>`` = speed x incline, e.g. ``s1x2i7x5`` = 1.2 m/s, +7.5 deg (``x`` is the decimal
+point, ``d`` down, ``i`` up). Angles are in degrees, joint moments in N mm / kg.
+
+:func:`load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
+stand-in data with the same structure (``load_gait("simulated")``, see
+:mod:`lambdalib.data.gait_sim`); both give a :class:`GaitData`::
+
+    data = load_gait("simulated")
+    data.get("AB01", "s1i0", "kinematics/jointangles/right/knee/x")  # (n_strides, 150), degrees
+    data.windows(["kinematics/jointangles/right/knee/x", "kinetics/jointmoment/right/knee/x"])
+    # -> (b, 150, 2): strides of every subject and task, channel-last
+
+A stride holding a NaN, or all zeros in a channel that is not all zeros for the whole trial
+(how missing strides are filled in the file), is dropped; ``data.dropped`` counts them per trial.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lambdalib.profiles import check_choice
+
+__all__ = ["N_PHASE", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
+           "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
+           "read_incline_experiment", "load_gait", "stride_summary"]
+
+N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
+SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
+INCLINES = (-10.0, -7.5, -5.0, -2.5, 0.0, 2.5, 5.0, 7.5, 10.0)  # treadmill inclines, degrees
+SIDES = ("left", "right")
+ANGLE_JOINTS = ("hip", "knee", "ankle", "pelvis", "foot")
+MOMENT_JOINTS = ("hip", "knee", "ankle")
+AXES = ("x", "y", "z")
+ROOT_GROUP = "Gaitcycle"
+# Every trial must hold these (a dataset each, or for the force plate a dataset or a group).
+REQUIRED = tuple(
+    [f"kinematics/jointangles/{s}/{j}/{a}" for s in SIDES for j in ANGLE_JOINTS for a in AXES]
+    + [f"kinetics/jointmoment/{s}/{j}/{a}" for s in SIDES for j in MOMENT_JOINTS for a in AXES]
+    + [f"kinetics/forceplate/{s}/{q}" for s in SIDES for q in ("force", "moment")])
+# Approximate able-bodied ranges for level walking near 1 m/s, against which the simulated
+# stand-in is checked: column of stride_summary -> (low, high, source). The ankle-moment, GRF
+# and stance bounds are those the project's issue gives; the range-of-motion bounds are our own
+# approximate reading of textbook values, not copied from a table of the works named ("cf."):
+# check them against those sources before relying on a verdict.
+GAIT_NORMS = {
+    "hip_rom_deg": (40.0, 50.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
+    "knee_rom_deg": (55.0, 65.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
+    "ankle_rom_deg": (25.0, 35.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
+    "ankle_pf_moment_Nm_per_kg": (1.4, 1.8, "issue brief; cf. Winter 2009"),
+    "grf_peak1_bw": (1.0, 1.2, "issue brief; cf. Perry & Burnfield 2010"),
+    "grf_peak2_bw": (1.0, 1.2, "issue brief; cf. Perry & Burnfield 2010"),
+    "stance_fraction": (0.60, 0.65, "issue brief; cf. Perry & Burnfield 2010"),
+}
+_TASK_RE = re.compile(r"^s(\d+(?:x\d+)?)([di])(\d+(?:x\d+)?)$")
+
+
+class GaitFileError(ValueError):
+    """A gait file that is not an InclineExperiment.mat: unreadable, truncated or mis-laid-out."""
+
+
+def _num(text: str) -> float:
+    return float(text.replace("x", "."))
+
+
+def _code(x: float) -> str:
+    return f"{x:g}".replace(".", "x")
+
+
+def task_name(speed: float, incline: float) -> str:
+    """The file's trial name: ``task_name(1.2, -7.5) == "s1x2d7x5"``, ``task_name(1.0, 0) == "s1i0"``."""
+    return f"s{_code(speed)}{'d' if incline < 0 else 'i'}{_code(abs(incline))}"
+
+
+def parse_task(name: str) -> tuple[float, float]:
+    """``(speed m/s, incline deg)`` of a trial name; ``parse_task("s0x8d10") == (0.8, -10.0)``."""
+    m = _TASK_RE.match(name)
+    if m is None:
+        raise ValueError(f"{name!r} is not a trial name like 's1x2i7x5' (speed, d/i, incline)")
+    speed, sign, incline = m.groups()
+    return _num(speed), (-1.0 if sign == "d" else 1.0) * _num(incline)
+
+
+TASKS = tuple(task_name(v, g) for v in SPEEDS for g in INCLINES)  # the 27 trials, speed-major
+
+
+def task_table(tasks=TASKS) -> pd.DataFrame:
+    """One row per trial name: ``task``, ``speed`` (m/s), ``incline`` (deg)."""
+    return pd.DataFrame([(t, *parse_task(t)) for t in tasks], columns=["task", "speed", "incline"])
+
+
+@dataclass
+class GaitData:
+    """Strides of gait, ``strides[subject][task][modality]`` = ``(n_strides, 150)`` float64.
+
+    ``modality`` is the path below the trial in the file layout (module docstring), e.g.
+    ``"kinetics/jointmoment/right/ankle/x"``. ``subjects`` holds per-subject ``height_m`` and
+    ``mass_kg`` (NaN where the source does not give them); ``dropped`` has one row per trial:
+    ``subject, task, n_kept, n_nan, n_zero`` (strides kept, dropped for a NaN, dropped as all-zero).
+    """
+
+    source: str
+    strides: dict
+    subjects: pd.DataFrame
+    dropped: pd.DataFrame
+    units: dict = field(default_factory=dict)
+
+    @property
+    def subject_names(self) -> list[str]:
+        return list(self.strides)
+
+    @property
+    def task_names(self) -> list[str]:
+        return sorted({t for s in self.strides.values() for t in s}, key=parse_task)
+
+    @property
+    def modalities(self) -> list[str]:
+        first = next(iter(next(iter(self.strides.values())).values()))
+        return list(first)
+
+    def get(self, subject: str, task: str, modality: str) -> np.ndarray:
+        """The ``(n_strides, 150)`` strides of one subject, task and modality."""
+        check_choice("subject", subject, self.subject_names)
+        check_choice("task", task, tuple(self.strides[subject]))
+        check_choice("modality", modality, tuple(self.strides[subject][task]))
+        return self.strides[subject][task][modality]
+
+    def windows(self, modalities, subjects=None, tasks=None) -> np.ndarray:
+        """Strides of the given subjects and tasks (default all), stacked channel-last:
+        ``(b, 150, c)`` with one channel per modality, in the order given."""
+        subjects = self.subject_names if subjects is None else list(subjects)
+        out = []
+        for s in subjects:
+            for t in (self.strides[s] if tasks is None else tasks):
+                out.append(np.stack([self.get(s, t, m) for m in modalities], axis=-1))  # (n, 150, c)
+        return np.concatenate(out, axis=0)
+
+
+def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
+    """Drop strides (rows) with a NaN in any channel, or all zeros in a channel that is not
+    all zeros for the whole trial. Returns the kept leaves, n_nan and n_zero."""
+    arrays = list(leaves.values())
+    nan = np.zeros(len(arrays[0]), dtype=bool)
+    zero = np.zeros_like(nan)
+    for x in arrays:
+        nan |= np.isnan(x).any(axis=1)
+        row_zero = (x == 0).all(axis=1)
+        if not row_zero.all():  # a channel the file never fills is kept as it is
+            zero |= row_zero
+    zero &= ~nan
+    keep = ~(nan | zero)
+    return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
+
+
+def _read_matrix(ds, where: str) -> np.ndarray:
+    """A MATLAB v7.3 numeric matrix as ``(n_strides, 150)`` float64 (MATLAB stores it transposed)."""
+    cls = ds.attrs.get("MATLAB_class", b"double")
+    cls = cls.decode() if isinstance(cls, bytes) else str(cls)
+    if cls not in ("double", "single"):
+        raise GaitFileError(f"{where}: MATLAB class {cls!r}, expected a double matrix")
+    try:
+        x = np.asarray(ds[()], dtype=np.float64)
+    except OSError as e:  # a truncated file can open yet fail on the data
+        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+    x = x.T if "MATLAB_class" in ds.attrs else x
+    if x.ndim != 2 or x.shape[1] != N_PHASE:
+        raise GaitFileError(f"{where}: shape {x.shape} (as MATLAB sees it), expected (n_strides, {N_PHASE})")
+    return x
+
+
+def _leaves(group, prefix: str, where: str) -> dict[str, np.ndarray]:
+    """Every numeric dataset at or below ``group`` (an h5py Group or Dataset), keyed by path."""
+    import h5py
+
+    if isinstance(group, h5py.Dataset):
+        return {prefix: _read_matrix(group, f"{where}/{prefix}")}
+    out = {}
+    for name in group:
+        out.update(_leaves(group[name], f"{prefix}/{name}", where))
+    return out
+
+
+def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None) -> GaitData:
+    """Read ``InclineExperiment.mat`` (Embry et al. 2018, MATLAB v7.3 / HDF5) with h5py.
+
+    ``subjects`` / ``tasks`` restrict what is read (default all found); ``modalities`` to a
+    subset of :data:`REQUIRED` (default all, the force plate's components included). Raises
+    FileNotFoundError for a missing file and :class:`GaitFileError` (naming the file and what is
+    missing) for an unreadable or truncated file or a wrong layout.
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"gait file {path} does not exist (download InclineExperiment.mat, Embry et al. 2018)")
+    wanted = REQUIRED if modalities is None else tuple(check_choice("modality", m, REQUIRED) for m in modalities)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e}); "
+                            "is it truncated, or saved without -v7.3?") from e
+    strides, dropped = {}, []
+    with f:
+        if ROOT_GROUP not in f:
+            raise GaitFileError(f"{path}: no group '{ROOT_GROUP}' (found {sorted(f)[:10]}); not InclineExperiment.mat?")
+        root = f[ROOT_GROUP]
+        found = sorted(k for k in root if re.fullmatch(r"AB\d+", k))
+        if not found:
+            raise GaitFileError(f"{path}: '{ROOT_GROUP}' holds no subject group 'ABxx' (found {sorted(root)[:10]})")
+        for subject in (found if subjects is None else subjects):
+            if subject not in root:
+                raise GaitFileError(f"{path}: no subject '{ROOT_GROUP}/{subject}' (found {found})")
+            trials = sorted((k for k in root[subject] if _TASK_RE.match(k)), key=parse_task)
+            if not trials:
+                raise GaitFileError(f"{path}: '{ROOT_GROUP}/{subject}' holds no trial like 's1i0'")
+            strides[subject] = {}
+            for task in (trials if tasks is None else tasks):
+                where = f"{path}:{ROOT_GROUP}/{subject}/{task}"
+                if task not in root[subject]:
+                    raise GaitFileError(f"{path}: no trial '{ROOT_GROUP}/{subject}/{task}' (found {trials})")
+                trial = root[subject][task]
+                missing = [m for m in wanted if m not in trial]
+                if missing:
+                    raise GaitFileError(f"{where}: missing {len(missing)} of the required datasets, "
+                                        f"e.g. {missing[:4]}")
+                leaves = {}
+                for m in wanted:
+                    leaves.update(_leaves(trial[m], m, where))
+                counts = {k: len(v) for k, v in leaves.items()}
+                if len(set(counts.values())) != 1:
+                    raise GaitFileError(f"{where}: channels hold different numbers of strides {counts}")
+                kept, n_nan, n_zero = _drop_bad_strides(leaves)
+                strides[subject][task] = kept
+                dropped.append((subject, task, len(next(iter(kept.values()))), n_nan, n_zero))
+    subj = pd.DataFrame({"height_m": np.nan, "mass_kg": np.nan}, index=pd.Index(list(strides), name="subject"))
+    units = {"jointangles": "deg", "jointmoment": "N mm / kg", "forceplate": "as in the file"}
+    return GaitData(source=str(path), strides=strides, subjects=subj,
+                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero"]),
+                    units=units)
+
+
+def load_gait(source: str | os.PathLike = "simulated", *, subjects=None, tasks=None, modalities=None,
+              **simulate_options) -> GaitData:
+    """The one entry point: ``"simulated"`` (:func:`lambdalib.data.gait_sim.simulate_gait`, which
+    takes ``simulate_options`` such as ``seed``, ``n_subjects``, ``n_strides``) or the path of
+    ``InclineExperiment.mat`` (:func:`read_incline_experiment`)."""
+    if str(source) == "simulated":
+        from lambdalib.data.gait_sim import simulate_gait
+
+        return simulate_gait(subjects=subjects, tasks=tasks, modalities=modalities, **simulate_options)
+    if simulate_options:
+        raise ValueError(f"options {sorted(simulate_options)} are for source='simulated', not a file")
+    return read_incline_experiment(source, subjects=subjects, tasks=tasks, modalities=modalities)
+
+
+def stride_summary(data: GaitData, task: str, *, side: str = "right", g: float = 9.81) -> pd.DataFrame:
+    """Per subject, the usual able-bodied norms of one task, from the subject's mean stride:
+    sagittal (``x``) ranges of motion of hip, knee and ankle (deg), peak ankle plantarflexion
+    moment (N m / kg, the negative of the lowest dorsiflexion-positive moment, the simulator's
+    convention), the two peaks of the vertical GRF (``force/z``, body weights: before and after
+    mid-stance, split at half of stance), and the stance fraction (share of samples with
+    ``force/z > 0``, over all strides). Needs ``mass_kg`` in ``data.subjects`` for the GRF."""
+    check_choice("side", side, SIDES)
+    rows = []
+    for s in data.subject_names:
+        get = lambda m: data.get(s, task, m.format(side=side))  # noqa: E731
+        row = {"subject": s}
+        for j in MOMENT_JOINTS:
+            row[f"{j}_rom_deg"] = float(np.ptp(get(f"kinematics/jointangles/{{side}}/{j}/x").mean(axis=0)))
+        ankle = get("kinetics/jointmoment/{side}/ankle/x").mean(axis=0)      # (150,) N mm / kg
+        row["ankle_pf_moment_Nm_per_kg"] = float(-ankle.min() / 1000.0)
+        fz = get("kinetics/forceplate/{side}/force/z")                       # (strides, 150)
+        stance = (fz > 0).mean(axis=1)                                        # (strides,)
+        mean = fz.mean(axis=0) / (data.subjects.loc[s, "mass_kg"] * g)     # (150,)
+        half = int(round(stance.mean() * N_PHASE / 2))
+        row["grf_peak1_bw"], row["grf_peak2_bw"] = float(mean[:half].max()), float(mean[half:].max())
+        row["stance_fraction"] = float(stance.mean())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("subject")

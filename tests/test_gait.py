@@ -1,0 +1,259 @@
+"""Tests for lambdalib.data.gait (the InclineExperiment.mat loader) and gait_sim (the simulated
+stand-in and its planar inverse dynamics)."""
+
+import h5py
+import numpy as np
+import pytest
+
+from lambdalib.data.gait import (
+    AXES, MOMENT_JOINTS, ANGLE_JOINTS, N_PHASE, REQUIRED, SIDES, TASKS, GaitFileError, _drop_bad_strides,
+    load_gait, parse_task, task_name, task_table,
+)
+from lambdalib.data.gait_sim import (
+    G, SIMULATED_MODALITIES, Body, inverse_dynamics, leg_points, phase_derivative, simulate_gait,
+)
+
+BODY = Body(height=1.75, mass=70.0)
+
+
+# --- the loader, on a tiny fixture in the file's layout --------------------------------------
+
+def write_matrix(group, name, x):
+    """A (n_strides, 150) matrix as MATLAB v7.3 stores it: transposed, with MATLAB_class."""
+    ds = group.create_dataset(name, data=np.asarray(x, dtype=np.float64).T)
+    ds.attrs["MATLAB_class"] = np.bytes_("double")
+
+
+def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), n_strides=4,
+                  skip=(), bad_strides=True):
+    """``Gaitcycle/<subject>/<trial>/...`` with every REQUIRED dataset (the force plate as x/y/z
+    groups) except those in ``skip``. Channel values encode where they are so reads can be checked.
+    In AB01/s1i0, stride 1 holds a NaN and stride 2 is all zeros (as missing strides are)."""
+    with h5py.File(path, "w", userblock_size=512) as f:  # MATLAB v7.3 keeps a 512-byte header
+        root = f.create_group("Gaitcycle")
+        for si, subject in enumerate(subjects):
+            sub = root.create_group(subject)
+            write_matrix(sub, "subjectdetails", np.zeros((1, N_PHASE)))  # a non-trial child is skipped
+            for ti, trial in enumerate(trials):
+                g = sub.create_group(trial)
+                for ci, m in enumerate(REQUIRED):
+                    if m in skip:
+                        continue
+                    leaves = [f"{m}/{a}" for a in AXES] if "forceplate" in m else [m]
+                    for li, leaf in enumerate(leaves):
+                        x = 100 * si + 10 * ti + ci + li / 10 + np.sin(np.linspace(0, 2 * np.pi, N_PHASE))
+                        x = np.tile(x, (n_strides, 1)) + np.arange(n_strides)[:, None] * 1000
+                        if bad_strides and (si, ti) == (0, 0):
+                            x[1, 5] = np.nan
+                            x[2] = 0.0
+                        parent, _, name = leaf.rpartition("/")
+                        write_matrix(g.require_group(parent), name, x)
+    with open(path, "r+b") as f:  # the text header MATLAB writes into the user block
+        f.write(b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2018 HDF5 schema 1.00 .")
+    return path
+
+
+def test_task_names_round_trip():
+    assert len(TASKS) == 27 and len(set(TASKS)) == 27
+    assert task_name(1.2, -7.5) == "s1x2d7x5" and task_name(1.0, 0.0) == "s1i0"
+    assert parse_task("s0x8d10") == (0.8, -10.0) and parse_task("s1x2i2x5") == (1.2, 2.5)
+    assert all(task_name(*parse_task(t)) == t for t in TASKS)
+    with pytest.raises(ValueError, match="trial name"):
+        parse_task("walk1")
+
+
+def test_task_table():
+    table = task_table()
+    assert len(table) == 27 and sorted(set(table.speed)) == [0.8, 1.0, 1.2]
+    assert sorted(set(table.incline)) == [-10, -7.5, -5, -2.5, 0, 2.5, 5, 7.5, 10]
+
+
+def test_drop_bad_strides_keeps_a_channel_never_filled():
+    good = np.ones((3, N_PHASE))
+    never = np.zeros((3, N_PHASE))                       # e.g. a component the lab did not record
+    gappy = good.copy()
+    gappy[1] = 0.0
+    kept, n_nan, n_zero = _drop_bad_strides({"a": good, "b": never, "c": gappy})
+    assert (n_nan, n_zero) == (0, 1) and kept["b"].shape == (2, N_PHASE)
+
+
+def test_loader_reads_fixture(tmp_path):
+    path = write_fixture(tmp_path / "InclineExperiment.mat")
+    data = load_gait(path)
+    assert data.source == str(path)
+    assert data.subject_names == ["AB01", "AB02"]
+    assert data.task_names == ["s0x8d7x5", "s1i0"]  # sorted by speed, then incline
+    n_leaves = len(SIDES) * (len(ANGLE_JOINTS) + len(MOMENT_JOINTS)) * 3 + len(SIDES) * 2 * 3
+    assert len(data.modalities) == n_leaves
+    knee = data.get("AB02", "s1i0", "kinematics/jointangles/right/knee/x")
+    assert knee.shape == (4, N_PHASE)  # MATLAB's (n_strides, 150), transposed back
+    ci = REQUIRED.index("kinematics/jointangles/right/knee/x")
+    np.testing.assert_allclose(knee[:, 0], 100 + ci + np.arange(4) * 1000)  # stride order kept
+    fz = data.get("AB02", "s1i0", "kinetics/forceplate/left/force/z")
+    np.testing.assert_allclose(fz[0, 0], 100 + REQUIRED.index("kinetics/forceplate/left/force") + 0.2)
+    # AB01/s1i0 lost stride 1 (NaN) and stride 2 (zeros): 2 kept, and the table says why.
+    assert data.get("AB01", "s1i0", "kinetics/jointmoment/left/ankle/x")[:, 0].tolist() == [
+        REQUIRED.index("kinetics/jointmoment/left/ankle/x") + k * 1000 for k in (0, 3)]
+    row = data.dropped.set_index(["subject", "task"]).loc[("AB01", "s1i0")]
+    assert (row.n_kept, row.n_nan, row.n_zero) == (2, 1, 1)
+    assert data.dropped[["n_nan", "n_zero"]].to_numpy().sum() == 2
+    assert data.windows(["kinematics/jointangles/left/hip/x", "kinetics/jointmoment/left/hip/x"]).shape == (
+        2 + 4 + 4 + 4, N_PHASE, 2)
+
+
+def test_loader_selects_subjects_tasks_modalities(tmp_path):
+    path = write_fixture(tmp_path / "x.mat")
+    data = load_gait(path, subjects=["AB02"], tasks=["s1i0"], modalities=["kinetics/forceplate/right/moment"])
+    assert data.subject_names == ["AB02"] and data.task_names == ["s1i0"]
+    assert data.modalities == [f"kinetics/forceplate/right/moment/{a}" for a in AXES]
+
+
+def test_loader_errors_name_the_file_and_what_is_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothere.mat"):
+        load_gait(tmp_path / "nothere.mat")
+    path = write_fixture(tmp_path / "partial.mat", skip=("kinetics/jointmoment/left/knee/y",))
+    with pytest.raises(GaitFileError, match=r"partial\.mat.*AB01/s0x8d7x5.*jointmoment/left/knee/y"):
+        load_gait(path)
+    with h5py.File(tmp_path / "other.mat", "w") as f:
+        f.create_group("Continuous")
+    with pytest.raises(GaitFileError, match=r"other\.mat.*no group 'Gaitcycle'"):
+        load_gait(tmp_path / "other.mat")
+    with pytest.raises(GaitFileError, match=r"x\.mat.*no trial 'Gaitcycle/AB01/s1i10'"):
+        load_gait(write_fixture(tmp_path / "x.mat"), tasks=["s1i10"])
+    with pytest.raises(ValueError, match="source='simulated'"):
+        load_gait(tmp_path / "x.mat", seed=1)
+
+
+def test_loader_truncated_file(tmp_path):
+    path = write_fixture(tmp_path / "InclineExperiment.mat", subjects=("AB01",), trials=("s1i0",))
+    raw = path.read_bytes()
+    cut = tmp_path / "cut.mat"
+    cut.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(GaitFileError, match=r"cut\.mat"):
+        load_gait(cut)
+
+
+# --- inverse dynamics ------------------------------------------------------------------------
+
+def constant(angles, n=N_PHASE):
+    return np.tile(np.asarray(angles, dtype=float)[:, None], (1, n))  # (3, n)
+
+
+def test_static_horizontal_leg_gives_gravity_torques():
+    # Hip flexed 90 deg, knee straight, ankle neutral: thigh and shank point forward, the foot
+    # points up (its metatarsal head h_a forward of the ankle, its COM half of that). No GRF.
+    zero = np.zeros((2, N_PHASE))
+    m = leg_points(constant([90, 0, 0]), BODY)
+    (mt, lt, _), (ms, ls, _), (mf, _, _) = (BODY.segment(s) for s in ("thigh", "shank", "foot"))
+    ha = BODY.length("ankle_height")
+    xf = lt + ls + 0.5 * ha
+    np.testing.assert_allclose(m["com"]["foot"][0], xf, atol=1e-12)
+    hip = G * (mt * 0.433 * lt + ms * (lt + 0.433 * ls) + mf * xf)        # flexor holds the leg up
+    knee = -G * (ms * 0.433 * ls + mf * (ls + 0.5 * ha))                  # extensor
+    ankle = G * mf * 0.5 * ha                                             # dorsiflexor
+    got = inverse_dynamics(constant([90, 0, 0]), zero, zero, BODY, period=1.0)
+    np.testing.assert_allclose(got, constant([hip, knee, ankle]), rtol=1e-9, atol=1e-9)
+
+
+def test_static_standing_with_grf_at_cop():
+    # Upright leg, vertical GRF F at d ahead of the ankle: ankle = m_f g a_m / 2 - F d, and the
+    # same with the opposite sign at the knee (flexion positive), the same at the hip.
+    f, d = 400.0, 0.08
+    pts = leg_points(constant([0, 0, 0]), BODY)
+    grf = np.stack([np.zeros(N_PHASE), np.full(N_PHASE, f)])
+    cop = pts["ankle"] + np.array([d, -BODY.length("ankle_height")])[:, None]
+    mf = BODY.segment("foot")[0]
+    ankle = mf * G * 0.5 * BODY.ankle_to_mth - f * d
+    got = inverse_dynamics(constant([0, 0, 0]), grf, cop, BODY, period=1.0)
+    np.testing.assert_allclose(got, constant([ankle, -ankle, ankle]), rtol=1e-9, atol=1e-9)
+
+
+def test_swing_without_grf_is_segment_inertia_only():
+    # g = 0, no GRF: rotating only the foot needs I_ankle * alpha at the ankle; swinging the
+    # rigid straight leg needs I_hip * alpha at the hip (parallel axes for each segment).
+    period, n = 1.2, N_PHASE
+    wave = 20.0 * np.sin(2 * np.pi * np.arange(n) / n)                   # deg
+    alpha = -np.deg2rad(20.0) * (2 * np.pi / period) ** 2 * np.sin(2 * np.pi * np.arange(n) / n)
+    zero = np.zeros((2, n))
+    mf, lf, i_f = BODY.segment("foot")
+    foot = inverse_dynamics(np.stack([0 * wave, 0 * wave, wave]), zero, zero, BODY, period, g=0.0)
+    np.testing.assert_allclose(foot[2], (i_f + mf * (0.5 * lf) ** 2) * alpha, rtol=1e-8, atol=1e-9)
+    (mt, lt, it), (ms, ls, i_s) = BODY.segment("thigh"), BODY.segment("shank")
+    d_f2 = (0.5 * BODY.ankle_to_mth) ** 2 + (lt + ls + 0.5 * BODY.length("ankle_height")) ** 2
+    i_hip = it + mt * (0.433 * lt) ** 2 + i_s + ms * (lt + 0.433 * ls) ** 2 + i_f + mf * d_f2
+    leg = inverse_dynamics(np.stack([wave, 0 * wave, 0 * wave]), zero, zero, BODY, period, g=0.0)
+    np.testing.assert_allclose(leg[0], i_hip * alpha, rtol=1e-8, atol=1e-9)
+
+
+def test_inverse_dynamics_batch_matches_loop():
+    rng = np.random.default_rng(0)
+    t = 2 * np.pi * np.arange(N_PHASE) / N_PHASE
+    angles = 20 * np.sin(t + rng.uniform(0, 6, (4, 3, 1)))           # (b, 3, n)
+    grf = 300 * (1 + np.cos(t + rng.uniform(0, 6, (4, 2, 1))))       # (b, 2, n)
+    cop = rng.normal(0, 0.1, (4, 2, N_PHASE))
+    batch = inverse_dynamics(angles, grf, cop, BODY, 1.1, pelvis_tilt=8.0)
+    loop = np.stack([inverse_dynamics(angles[i], grf[i], cop[i], BODY, 1.1, pelvis_tilt=8.0) for i in range(4)])
+    np.testing.assert_allclose(batch, loop, rtol=1e-12, atol=1e-12)
+
+
+def test_phase_derivative_is_exact_for_harmonics():
+    t = np.arange(N_PHASE) / N_PHASE
+    np.testing.assert_allclose(phase_derivative(np.sin(2 * np.pi * 3 * t), 2.0),
+                               3 * np.pi * np.cos(2 * np.pi * 3 * t), atol=1e-9)
+
+
+# --- the simulated data ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sim():
+    return simulate_gait(n_subjects=3, n_strides=5, tasks=["s0x8d10", "s1i0", "s1x2i10"])
+
+
+def test_simulated_structure(sim):
+    assert sim.source == "simulated" and sim.subject_names == ["SIM01", "SIM02", "SIM03"]
+    assert sim.modalities == list(SIMULATED_MODALITIES)
+    assert all(x.shape == (5, N_PHASE) and np.isfinite(x).all()
+               for trials in sim.strides.values() for mods in trials.values() for x in mods.values())
+    assert set(sim.subjects.columns) == {"height_m", "mass_kg"}
+    # each subject and task has its own random stream: a subset repeats the whole
+    one = load_gait("simulated", n_subjects=3, n_strides=5, subjects=["SIM02"], tasks=["s1i0"])
+    np.testing.assert_array_equal(one.get("SIM02", "s1i0", SIMULATED_MODALITIES[0]),
+                                  sim.get("SIM02", "s1i0", SIMULATED_MODALITIES[0]))
+
+
+def test_grf_impulse_balance(sim):
+    # Over every stride, left + right mean vertical force = body weight (2%), on every incline;
+    # along the belt the mean shear is the weight's component m g sin(incline).
+    for subject, trials in sim.strides.items():
+        weight = sim.subjects.loc[subject, "mass_kg"] * G
+        for task, mods in trials.items():
+            fz = sum(mods[f"kinetics/forceplate/{s}/force/z"].mean(axis=1) for s in SIDES)  # (strides,)
+            np.testing.assert_allclose(fz / weight, 1.0, rtol=0.02)
+            fx = sum(mods[f"kinetics/forceplate/{s}/force/x"].mean(axis=1) for s in SIDES)
+            gamma = np.deg2rad(parse_task(task)[1])
+            along = fx * np.cos(gamma) + fz * np.sin(gamma)
+            np.testing.assert_allclose(along / weight, np.sin(gamma), atol=1e-6)
+
+
+def test_swing_has_no_grf_and_stance_shortens_with_speed(sim):
+    stance = {t: np.mean([(sim.get(s, t, "kinetics/forceplate/right/force/z") > 0).mean()
+                          for s in sim.subject_names]) for t in ("s0x8d10", "s1x2i10")}
+    assert 0.55 < stance["s1x2i10"] < stance["s0x8d10"] < 0.7
+
+
+def test_uphill_flexes_hip_more(sim):
+    hs = {t: np.mean([sim.get(s, t, "kinematics/jointangles/right/hip/x")[:, 0] for s in sim.subject_names])
+          for t in ("s0x8d10", "s1x2i10")}
+    assert hs["s1x2i10"] > hs["s0x8d10"] + 10.0
+
+
+def test_stride_summary_near_able_bodied_norms(sim):
+    from lambdalib.data.gait import stride_summary
+
+    table = stride_summary(sim, "s1i0")
+    assert list(table.index) == sim.subject_names
+    m = table.mean()
+    assert 35 < m.hip_rom_deg < 55 and 45 < m.knee_rom_deg < 70 and 20 < m.ankle_rom_deg < 40
+    assert 1.0 < m.ankle_pf_moment_Nm_per_kg < 2.0
+    assert 0.95 < m.grf_peak1_bw < 1.25 and 0.95 < m.grf_peak2_bw < 1.25
+    assert 0.58 < m.stance_fraction < 0.67
