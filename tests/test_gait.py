@@ -257,3 +257,22 @@ def test_stride_summary_near_able_bodied_norms(sim):
     assert 1.0 < m.ankle_pf_moment_Nm_per_kg < 2.0
     assert 0.95 < m.grf_peak1_bw < 1.25 and 0.95 < m.grf_peak2_bw < 1.25
     assert 0.58 < m.stance_fraction < 0.67
+
+
+def test_stride_windows_and_folds():
+    from lambdalib.data.gait import leave_subject_out, stride_windows
+
+    data = load_gait("simulated", seed=0, n_subjects=2, n_strides=4, tasks=["s1i0", "s1x2i5"])
+    mods = ["kinematics/jointangles/right/knee/x", "kinetics/jointmoment/right/knee/x"]
+    w, labels = stride_windows(data, mods)
+    # 4 strides = 600 samples per (subject, task): windows of 300 at stride 150 start at 0, 150, 300
+    assert w.shape == (2 * 2 * 3, 300, 2) and len(labels) == len(w)
+    s, t = labels.iloc[1][["subject", "task"]]
+    joined = data.get(s, t, mods[1]).reshape(-1)
+    assert np.array_equal(w[1, :, 1], joined[150:450])                 # second window, second channel
+    assert set(labels["incline"]) == {0.0, 5.0}
+    folds = leave_subject_out(data.subject_names)
+    assert [held for _, held in folds] == data.subject_names
+    assert all(held not in train for train, held in folds)
+    with pytest.raises(ValueError, match="overlap"):
+        stride_windows(data, mods, overlap=1.0)

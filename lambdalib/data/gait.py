@@ -40,7 +40,7 @@ from lambdalib.profiles import check_choice
 
 __all__ = ["N_PHASE", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
            "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
-           "read_incline_experiment", "load_gait", "stride_summary"]
+           "read_incline_experiment", "load_gait", "stride_summary", "stride_windows", "leave_subject_out"]
 
 N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
 SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
@@ -151,6 +151,38 @@ class GaitData:
             for t in (self.strides[s] if tasks is None else tasks):
                 out.append(np.stack([self.get(s, t, m) for m in modalities], axis=-1))  # (n, 150, c)
         return np.concatenate(out, axis=0)
+
+
+def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int = 2 * N_PHASE,
+                   overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """LaMbDA's windows (A.6.3): each (subject, task)'s strides joined into one sequence, cut into
+    windows of ``window`` samples with ``overlap``; 300 samples = two gait cycles of 150.
+
+    Returns ``(windows (b, window, c), labels)`` with one channel per modality in the order
+    given, and a DataFrame of ``subject``, ``task``, ``speed``, ``incline`` per window (the task
+    is the 27-way label of the probing chapters).
+    """
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"overlap must be in [0, 1), got {overlap!r}")
+    stride = max(1, int(round(window * (1 - overlap))))
+    out, rows = [], []
+    for s in data.subject_names if subjects is None else list(subjects):
+        for t in data.strides[s]:
+            seq = np.stack([data.get(s, t, m).reshape(-1) for m in modalities], axis=-1)  # (n_strides * 150, c)
+            starts = np.arange(0, len(seq) - window + 1, stride)
+            out.append(seq[starts[:, None] + np.arange(window)])                        # (k, window, c)
+            rows += [{"subject": s, "task": t, "speed": parse_task(t)[0], "incline": parse_task(t)[1]}] * len(starts)
+    if not out:
+        raise ValueError("no (subject, task) holds a full window: fewer strides than window / 150")
+    return np.concatenate(out, axis=0), pd.DataFrame(rows)
+
+
+def leave_subject_out(subjects) -> list[tuple[list[str], str]]:
+    """Leave-one-subject-out folds: ``[(training subjects, held-out subject), ...]``."""
+    subjects = list(subjects)
+    if len(subjects) < 2:
+        raise ValueError(f"leave-subject-out needs at least 2 subjects, got {subjects}")
+    return [([s for s in subjects if s != held_out], held_out) for held_out in subjects]
 
 
 def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
