@@ -17,6 +17,7 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.sweep`      a function over a grid of configs on Dask, with a run cache
 - :mod:`lambdalib.plotting`   the figures the chapters share
 - :mod:`lambdalib.perfect_alignment`  perfect alignment by SVD (its eq. 5-7), metrics, baseline, sweeps
+- :mod:`lambdalib.transfer`   cross-modal transfer with CA and CA+PA on paired sensor data (seglearn's watch set)
 - :mod:`lambdalib.claims`     paper-vs-ours claims, verdicts, and the dashboard
 
 Shape conventions (kept everywhere): time series are channel-last ``(b, n, c)`` = (batch,

@@ -24,18 +24,58 @@ def write_matrix(group, name, x):
     ds.attrs["MATLAB_class"] = np.bytes_("double")
 
 
+def write_value(refs, x):
+    """A MATLAB value in the ``#refs#`` group, returning its reference: a str as a char array
+    (uint16 code units, MATLAB_int_decode 2), a number as a 1 x 1 double."""
+    name = f"r{len(refs)}"
+    if isinstance(x, str):
+        ds = refs.create_dataset(name, data=np.array([[ord(c)] for c in x], dtype=np.uint16))  # 1 x n, transposed
+        ds.attrs["MATLAB_class"] = np.bytes_("char")
+        ds.attrs["MATLAB_int_decode"] = np.int32(2)
+    else:
+        ds = refs.create_dataset(name, data=np.full((1, 1), x, dtype=np.float64))
+        ds.attrs["MATLAB_class"] = np.bytes_("double")
+    return ds.ref
+
+
+def write_cell(group, name, rows):
+    """An n x 2 MATLAB cell of (name, value) rows as v7.3 stores it: a transposed (2, n) dataset
+    of object references, MATLAB_class "cell", each element a dataset in the file's ``#refs#``."""
+    refs = group.file.require_group("#refs#")
+    ds = group.create_dataset(name, data=np.array([[write_value(refs, x) for x in row] for row in rows],
+                                                  dtype=h5py.ref_dtype).T)
+    ds.attrs["MATLAB_class"] = np.bytes_("cell")
+
+
+def subject_rows(si):
+    """subjectdetails as in the file: height in mm, weight in kg, leg lengths in mm."""
+    return [["gender", "F"], ["age", 25 + si], ["height", 1700.0 + 10 * si], ["weight", 60.0 + si],
+            ["leftleglength", 880.0], ["rightleglength", 880.0]]
+
+
 def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), n_strides=4,
-                  skip=(), bad_strides=True):
+                  skip=(), bad_strides=True, stepsout=None, details=None, descriptions=None):
     """``Gaitcycle/<subject>/<trial>/...`` with every REQUIRED dataset (the force plate as x/y/z
     groups) except those in ``skip``. Channel values encode where they are so reads can be checked.
-    In AB01/s1i0, stride 1 holds a NaN and stride 2 is all zeros (as missing strides are)."""
+    In AB01/s1i0, stride 1 holds a NaN and stride 2 is all zeros (as missing strides are).
+    Each subject has a ``subjectdetails`` cell (``details[subject]`` rows, default
+    :func:`subject_rows`, None for none) and each trial a ``description`` cell of its speed and
+    incline (``descriptions[(subject, trial)]`` rows to replace it), and ``stepsout[(subject, trial)]``
+    as that trial's ``stepsout`` (none by default)."""
+    stepsout, details, descriptions = stepsout or {}, details or {}, descriptions or {}
     with h5py.File(path, "w", userblock_size=512) as f:  # MATLAB v7.3 keeps a 512-byte header
         root = f.create_group("Gaitcycle")
         for si, subject in enumerate(subjects):
             sub = root.create_group(subject)
-            write_matrix(sub, "subjectdetails", np.zeros((1, N_PHASE)))  # a non-trial child is skipped
+            if details.get(subject, subject_rows(si)) is not None:  # a non-trial child, not read as one
+                write_cell(sub, "subjectdetails", details.get(subject, subject_rows(si)))
             for ti, trial in enumerate(trials):
                 g = sub.create_group(trial)
+                speed, incline = parse_task(trial)
+                write_cell(g, "description", descriptions.get((subject, trial),
+                                                              [["speed", speed], ["incline", incline]]))
+                if (subject, trial) in stepsout:
+                    write_matrix(g, "stepsout", np.atleast_2d(stepsout[subject, trial]))
                 for ci, m in enumerate(REQUIRED):
                     if m in skip:
                         continue
@@ -96,7 +136,8 @@ def test_loader_reads_fixture(tmp_path):
         REQUIRED.index("kinetics/jointmoment/left/ankle/x") + k * 1000 for k in (0, 3)]
     row = data.dropped.set_index(["subject", "task"]).loc[("AB01", "s1i0")]
     assert (row.n_kept, row.n_nan, row.n_zero) == (2, 1, 1)
-    assert data.dropped[["n_nan", "n_zero"]].to_numpy().sum() == 2
+    assert data.dropped[["n_nan", "n_zero"]].to_numpy().sum() == 2 and data.dropped.n_out.sum() == 0
+    np.testing.assert_allclose(data.subjects.to_numpy(), [[1.70, 60.0], [1.71, 61.0]])  # from subjectdetails
     assert data.windows(["kinematics/jointangles/left/hip/x", "kinetics/jointmoment/left/hip/x"]).shape == (
         2 + 4 + 4 + 4, N_PHASE, 2)
 
@@ -131,6 +172,56 @@ def test_loader_truncated_file(tmp_path):
     cut.write_bytes(raw[: len(raw) // 2])
     with pytest.raises(GaitFileError, match=r"cut\.mat"):
         load_gait(cut)
+
+
+def test_loader_drops_stepsout_strides(tmp_path):
+    # stepsout as a 0/1 flag per stride, or as 1-based stride numbers (MATLAB's)
+    stepsout = {("AB02", "s1i0"): [1, 0, 0, 1], ("AB01", "s0x8d7x5"): [4], ("AB01", "s1i0"): [2]}
+    data = load_gait(write_fixture(tmp_path / "x.mat", stepsout=stepsout))
+    ci = REQUIRED.index("kinematics/jointangles/right/knee/x")
+    knee = lambda s, t: data.get(s, t, "kinematics/jointangles/right/knee/x")[:, 0].tolist()  # noqa: E731
+    assert knee("AB02", "s1i0") == [100 + ci + 1000, 100 + ci + 2000]
+    assert knee("AB01", "s0x8d7x5") == [10 + ci + k * 1000 for k in (0, 1, 2)]
+    table = data.dropped.set_index(["subject", "task"])[["n_kept", "n_nan", "n_zero", "n_out"]]
+    # AB01/s1i0's outlier is its NaN stride: counted once, as an outlier; its zero stride is still dropped
+    assert table.loc[("AB01", "s1i0")].tolist() == [2, 0, 1, 1]
+    assert table.loc[("AB02", "s1i0")].tolist() == [2, 0, 0, 2]
+    assert table.loc[("AB01", "s0x8d7x5")].tolist() == [3, 0, 0, 1]
+    assert table.loc[("AB02", "s0x8d7x5")].tolist() == [4, 0, 0, 0]
+    assert (table.sum(axis=1) == 4).all()  # every stride kept or counted once
+    with pytest.raises(GaitFileError, match=r"y\.mat.*AB01/s1i0/stepsout.*1\.\.4"):
+        load_gait(write_fixture(tmp_path / "y.mat", stepsout={("AB01", "s1i0"): [5]}))
+
+
+def test_loader_reads_subject_details(tmp_path):
+    details = {"AB01": [["Height (m)", 1.8], ["mass", 70.0]], "AB02": None}  # AB02: no subjectdetails
+    data = load_gait(write_fixture(tmp_path / "x.mat", details=details))
+    assert data.subjects.loc["AB01"].tolist() == [1.8, 70.0]
+    assert data.subjects.loc["AB02"].isna().all()
+    data = load_gait(write_fixture(tmp_path / "y.mat", details={"AB01": [["gender", "M"], ["age", 30]]}))
+    assert data.subjects.loc["AB01"].isna().all()  # a cell without height or weight: NaN
+    assert data.subjects.loc["AB02", "height_m"] == pytest.approx(1.71)
+
+
+def test_loader_malformed_subject_details_names_the_file(tmp_path):
+    path = write_fixture(tmp_path / "bad.mat", details={"AB02": [["height", "tall"], ["weight", 60.0]]})
+    with pytest.raises(GaitFileError, match=r"bad\.mat:Gaitcycle/AB02/subjectdetails: 'height' is 'tall'"):
+        load_gait(path)
+    path = write_fixture(tmp_path / "matrix.mat")
+    with h5py.File(path, "r+") as f:  # a double matrix where the cell should be
+        del f["Gaitcycle/AB01/subjectdetails"]
+        write_matrix(f["Gaitcycle/AB01"], "subjectdetails", np.zeros((1, N_PHASE)))
+    with pytest.raises(GaitFileError, match=r"matrix\.mat:Gaitcycle/AB01/subjectdetails: expected a MATLAB cell"):
+        load_gait(path)
+
+
+def test_loader_description_must_match_the_trial_name(tmp_path):
+    path = write_fixture(tmp_path / "desc.mat", descriptions={("AB02", "s1i0"): [["speed", 1.2], ["incline", 0.0]]})
+    with pytest.raises(GaitFileError, match=r"desc\.mat:Gaitcycle/AB02/s1i0/description: speed 1\.2 m/s.*'s1i0'"):
+        load_gait(path)
+    path = write_fixture(tmp_path / "nodesc.mat", descriptions={("AB01", "s1i0"): [["speed", 1.0]]})
+    with pytest.raises(GaitFileError, match=r"nodesc\.mat:Gaitcycle/AB01/s1i0/description: no 'speed' and 'incline'"):
+        load_gait(path)
 
 
 # --- inverse dynamics ------------------------------------------------------------------------

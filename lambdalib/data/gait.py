@@ -23,7 +23,11 @@ stand-in data with the same structure (``load_gait("simulated")``, see
     # -> (b, 150, 2): strides of every subject and task, channel-last
 
 A stride holding a NaN, or all zeros in a channel that is not all zeros for the whole trial
-(how missing strides are filled in the file), is dropped; ``data.dropped`` counts them per trial.
+(how missing strides are filled in the file), is dropped, and so is a stride the authors flagged
+as an outlier in the trial's ``stepsout``; ``data.dropped`` counts them per trial. The file's
+MATLAB cell arrays (``Gaitcycle/<ABxx>/subjectdetails``, ``Gaitcycle/<ABxx>/<trial>/description``)
+are cells of (name, value) rows: the loader takes each subject's height and mass from the first and
+checks the trial name against the speed and incline of the second.
 """
 
 from __future__ import annotations
@@ -113,7 +117,8 @@ class GaitData:
     ``modality`` is the path below the trial in the file layout (module docstring), e.g.
     ``"kinetics/jointmoment/right/ankle/x"``. ``subjects`` holds per-subject ``height_m`` and
     ``mass_kg`` (NaN where the source does not give them); ``dropped`` has one row per trial:
-    ``subject, task, n_kept, n_nan, n_zero`` (strides kept, dropped for a NaN, dropped as all-zero).
+    ``subject, task, n_kept, n_nan, n_zero, n_out`` (strides kept, dropped for a NaN, dropped as
+    all-zero, dropped as flagged outliers in the file's ``stepsout``; always 0 when simulated).
     """
 
     source: str
@@ -201,10 +206,116 @@ def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarr
     return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
 
 
+def _matlab_class(obj, default: str = "") -> str:
+    """The ``MATLAB_class`` attribute MATLAB v7.3 writes on every variable ("double", "char", "cell")."""
+    cls = obj.attrs.get("MATLAB_class", default)
+    return cls.decode() if isinstance(cls, bytes) else str(cls)
+
+
+def _read_value(ds, where: str):
+    """One MATLAB v7.3 variable or cell element: a char array as ``str``, numbers as a float array
+    (transposed back to MATLAB's shape); MATLAB's empty arrays as ``""`` or an empty array."""
+    import h5py
+
+    if not isinstance(ds, h5py.Dataset):
+        raise GaitFileError(f"{where}: a group, expected a MATLAB array")
+    char = _matlab_class(ds) == "char"
+    if ds.attrs.get("MATLAB_empty", 0):  # v7.3 stores an empty array's dimensions, not data
+        return "" if char else np.zeros(0)
+    if char:  # UTF-16 code units, one per character
+        return "".join(map(chr, np.ravel(ds[()])))
+    try:
+        return np.asarray(ds[()], dtype=np.float64).T
+    except OSError as e:  # as in _read_matrix: a truncated file
+        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+    except (TypeError, ValueError) as e:
+        raise GaitFileError(f"{where}: MATLAB class {_matlab_class(ds)!r}, expected text or numbers ({e})") from e
+
+
+def _read_name_value_cell(ds, where: str) -> dict[str, object]:
+    """A MATLAB cell of (name, value) rows as ``{name.lower(): value}``. MATLAB v7.3 stores an
+    n x 2 cell transposed, as a (2, n) dataset of object references into ``#refs#``."""
+    import h5py
+
+    if not (isinstance(ds, h5py.Dataset) and _matlab_class(ds) == "cell"
+            and h5py.check_dtype(ref=ds.dtype) is h5py.Reference and ds.ndim == 2 and ds.shape[0] == 2):
+        raise GaitFileError(f"{where}: expected a MATLAB cell of (name, value) rows (n x 2, references), "
+                            f"found {type(ds).__name__} of MATLAB class {_matlab_class(ds)!r}")
+    pairs = {}
+    for i, refs in enumerate(ds[()].T):  # (2,) references: name, value
+        try:
+            name, value = (ds.file[r] for r in refs)
+        except (ValueError, KeyError) as e:
+            raise GaitFileError(f"{where}: row {i + 1} holds a broken reference ({e})") from e
+        name = _read_value(name, f"{where}{{{i + 1},1}}")
+        if not isinstance(name, str):
+            raise GaitFileError(f"{where}: row {i + 1} is named by {name!r}, expected text")
+        pairs[name.strip().lower()] = _read_value(value, f"{where}{{{i + 1},2}}")
+    return pairs
+
+
+def _number(pairs: dict, keys, where: str) -> float:
+    """The number under the first name containing one of ``keys`` (NaN if no name does)."""
+    for name, value in pairs.items():
+        if any(k in name for k in keys):
+            if isinstance(value, str) or np.size(value) != 1:
+                raise GaitFileError(f"{where}: {name!r} is {value!r}, expected one number")
+            return float(np.ravel(value)[0])
+    return np.nan
+
+
+def _subject_details(subject_group, where: str) -> tuple[float, float]:
+    """``(height_m, mass_kg)`` from the subject's ``subjectdetails`` cell (NaN for what is absent).
+
+    Mass is the row named "weight" (or "mass"), in kg. The unit of "height" is read from its size
+    (the file gives leg lengths in mm): above 300 it is mm, above 3 cm, else m."""
+    if "subjectdetails" not in subject_group:
+        return np.nan, np.nan
+    where = f"{where}/subjectdetails"
+    pairs = _read_name_value_cell(subject_group["subjectdetails"], where)
+    height, mass = _number(pairs, ("height",), where), _number(pairs, ("weight", "mass"), where)
+    return height / (1000.0 if height > 300 else 100.0 if height > 3 else 1.0), mass
+
+
+def _check_description(trial, task: str, where: str) -> None:
+    """Raise if the trial's ``description`` cell (speed m/s, incline deg) disagrees with its name."""
+    if "description" not in trial:
+        return
+    where = f"{where}/description"
+    pairs = _read_name_value_cell(trial["description"], where)
+    got = (_number(pairs, ("speed",), where), _number(pairs, ("incline",), where))
+    if np.isnan(got).any():
+        raise GaitFileError(f"{where}: no 'speed' and 'incline' rows (found {sorted(pairs)})")
+    if not np.allclose(got, parse_task(task)):
+        raise GaitFileError(f"{where}: speed {got[0]:g} m/s and incline {got[1]:g} deg disagree with "
+                            f"the trial name {task!r} ({parse_task(task)[0]:g} m/s, {parse_task(task)[1]:g} deg)")
+
+
+def _outlier_strides(trial, n_strides: int, where: str) -> np.ndarray:
+    """The strides (a bool per stride) that the trial's ``stepsout`` flags as outliers.
+
+    The file's documentation does not say how ``stepsout`` is laid out, so both readings are
+    accepted: a 0/1 flag per stride (``n_strides`` values, all 0 or 1), or else a list of the
+    flagged strides' 1-based (MATLAB) numbers. No ``stepsout``, or an empty one, flags none."""
+    out = np.zeros(n_strides, dtype=bool)
+    if "stepsout" not in trial:
+        return out
+    x = _read_value(trial["stepsout"], f"{where}/stepsout")
+    if isinstance(x, str):
+        raise GaitFileError(f"{where}/stepsout: text, expected stride flags or numbers")
+    x = np.ravel(x)
+    if len(x) == n_strides and np.isin(x, (0, 1)).all():
+        return x == 1
+    if not (np.all(x == np.round(x)) and np.all((x >= 1) & (x <= n_strides))):
+        raise GaitFileError(f"{where}/stepsout: {x.tolist()[:10]} is neither a 0/1 flag per stride "
+                            f"nor 1-based stride numbers in 1..{n_strides}")
+    out[x.astype(int) - 1] = True
+    return out
+
+
 def _read_matrix(ds, where: str) -> np.ndarray:
     """A MATLAB v7.3 numeric matrix as ``(n_strides, 150)`` float64 (MATLAB stores it transposed)."""
-    cls = ds.attrs.get("MATLAB_class", b"double")
-    cls = cls.decode() if isinstance(cls, bytes) else str(cls)
+    cls = _matlab_class(ds, "double")
     if cls not in ("double", "single"):
         raise GaitFileError(f"{where}: MATLAB class {cls!r}, expected a double matrix")
     try:
@@ -233,9 +344,13 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
     """Read ``InclineExperiment.mat`` (Embry et al. 2018, MATLAB v7.3 / HDF5) with h5py.
 
     ``subjects`` / ``tasks`` restrict what is read (default all found); ``modalities`` to a
-    subset of :data:`REQUIRED` (default all, the force plate's components included). Raises
-    FileNotFoundError for a missing file and :class:`GaitFileError` (naming the file and what is
-    missing) for an unreadable or truncated file or a wrong layout.
+    subset of :data:`REQUIRED` (default all, the force plate's components included). Drops the
+    strides each trial's ``stepsout`` flags, reads ``height_m`` and ``mass_kg`` from each subject's
+    ``subjectdetails`` and checks each trial's ``description`` against its name (each when present).
+    Raises FileNotFoundError for a missing file and :class:`GaitFileError` (naming the file and
+    what is wrong) for an unreadable or truncated file, a wrong layout, a malformed
+    ``subjectdetails``, ``description`` or ``stepsout``, or a description that disagrees with the
+    trial name.
     """
     import h5py
 
@@ -248,7 +363,7 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
     except OSError as e:
         raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e}); "
                             "is it truncated, or saved without -v7.3?") from e
-    strides, dropped = {}, []
+    strides, dropped, details = {}, [], []
     with f:
         if ROOT_GROUP not in f:
             raise GaitFileError(f"{path}: no group '{ROOT_GROUP}' (found {sorted(f)[:10]}); not InclineExperiment.mat?")
@@ -263,11 +378,13 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
             if not trials:
                 raise GaitFileError(f"{path}: '{ROOT_GROUP}/{subject}' holds no trial like 's1i0'")
             strides[subject] = {}
+            details.append(_subject_details(root[subject], f"{path}:{ROOT_GROUP}/{subject}"))
             for task in (trials if tasks is None else tasks):
                 where = f"{path}:{ROOT_GROUP}/{subject}/{task}"
                 if task not in root[subject]:
                     raise GaitFileError(f"{path}: no trial '{ROOT_GROUP}/{subject}/{task}' (found {trials})")
                 trial = root[subject][task]
+                _check_description(trial, task, where)
                 missing = [m for m in wanted if m not in trial]
                 if missing:
                     raise GaitFileError(f"{where}: missing {len(missing)} of the required datasets, "
@@ -278,13 +395,14 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
                 counts = {k: len(v) for k, v in leaves.items()}
                 if len(set(counts.values())) != 1:
                     raise GaitFileError(f"{where}: channels hold different numbers of strides {counts}")
-                kept, n_nan, n_zero = _drop_bad_strides(leaves)
+                out = _outlier_strides(trial, len(next(iter(leaves.values()))), where)
+                kept, n_nan, n_zero = _drop_bad_strides({k: v[~out] for k, v in leaves.items()})
                 strides[subject][task] = kept
-                dropped.append((subject, task, len(next(iter(kept.values()))), n_nan, n_zero))
-    subj = pd.DataFrame({"height_m": np.nan, "mass_kg": np.nan}, index=pd.Index(list(strides), name="subject"))
+                dropped.append((subject, task, len(next(iter(kept.values()))), n_nan, n_zero, int(out.sum())))
+    subj = pd.DataFrame(details, columns=["height_m", "mass_kg"], index=pd.Index(list(strides), name="subject"))
     units = {"jointangles": "deg", "jointmoment": "N mm / kg", "forceplate": "as in the file"}
     return GaitData(source=str(path), strides=strides, subjects=subj,
-                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero"]),
+                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
                     units=units)
 
 

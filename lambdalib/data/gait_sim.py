@@ -321,10 +321,10 @@ def simulate_gait(*, seed: int = 0, n_subjects: int = 10, n_strides: int = 20, s
                 mods[f"kinetics/forceplate/{side}/force/x"] = grf[:, 0]
                 mods[f"kinetics/forceplate/{side}/force/z"] = grf[:, 1]
             strides[name][task] = {m: mods[m] for m in wanted}
-            dropped.append((name, task, n_strides, 0, 0))
+            dropped.append((name, task, n_strides, 0, 0, 0))
     subj = pd.DataFrame(info, columns=["subject", "height_m", "mass_kg"]).set_index("subject")
     units = {"jointangles": "deg (simulated)", "jointmoment": "N mm / kg (simulated)",
              "forceplate": "N, lab frame: x forward, z up (simulated)"}
     return GaitData(source="simulated", strides=strides, subjects=subj,
-                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero"]),
+                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
                     units=units)
