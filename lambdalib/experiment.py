@@ -85,23 +85,26 @@ def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float 
 @torch.no_grad()
 def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, torch.Tensor]],
                        diffusion: GaussianDiffusion, *, ddim_fractions: tuple[int, ...] = (10, 20),
-                       seed: int = 0) -> pd.DataFrame:
+                       seed: int = 0) -> tuple[pd.DataFrame, dict[str, torch.Tensor]]:
     """DDPM (all T steps) against DDIM at T/k steps on the same models and windows.
 
     ``models`` maps a direction to ``(model, condition (b, n, c_Y), target (b, n, c_X))``.
-    One row per (sampler, steps, direction): sampling wall time and test MSE.
+    Returns one row per (sampler, steps, direction) with the sampling wall time and test MSE,
+    and the DDPM samples ``{direction: (b, n, c_X)}`` (on the CPU) those rows scored.
     """
     settings = [("ddpm", None, diffusion.timesteps)] + [
         ("ddim", diffusion.timesteps // k, diffusion.timesteps // k) for k in ddim_fractions]
-    rows = []
+    rows, ddpm_samples = [], {}
     for sampler, steps, n_steps in settings:
         for direction, (model, cond, target) in models.items():
             start = time.perf_counter()
             sample = conditional_sample(model, diffusion, cond, x_channels=target.shape[-1],
-                                        sampler=sampler, steps=steps, seed=seed)
+                                        sampler=sampler, steps=steps, seed=seed).cpu()
             rows.append({"sampler": sampler.upper(), "steps": n_steps, "direction": direction,
-                         "seconds": time.perf_counter() - start, "mse": mse(sample.cpu(), target)})
-    return pd.DataFrame(rows)
+                         "seconds": time.perf_counter() - start, "mse": mse(sample, target)})
+            if sampler == "ddpm":
+                ddpm_samples[direction] = sample
+    return pd.DataFrame(rows), ddpm_samples
 
 
 def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
@@ -129,10 +132,9 @@ def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device:
     idx = eval_indices(len(data.x_test), profile.n_eval)
     x_test, y_test = torch.from_numpy(data.x_test[idx]), torch.from_numpy(data.y_test[idx])
     models = {"X|Y": (trainer.ema_x.module, y_test, x_test), "Y|X": (trainer.ema_y.module, x_test, y_test)}
-    samples = {d: conditional_sample(m, diffusion, cond, x_channels=target.shape[-1], seed=seed).cpu()
-               for d, (m, cond, target) in models.items()}
+    # The DDPM samples are scored once, as the DDPM rows of the sampler comparison.
+    table, samples = sampler_comparison(models, diffusion, ddim_fractions=ddim_fractions, seed=seed)
     errors = {d: mse(samples[d], models[d][2]) for d in DIRECTIONS}
-    samplers = sampler_comparison(models, diffusion, ddim_fractions=ddim_fractions, seed=seed) \
-        if ddim_fractions else None
+    samplers = table if ddim_fractions else None
     return PairResult(system, aligned, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
                       train_seconds, samplers)
