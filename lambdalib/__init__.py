@@ -9,11 +9,14 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.diffusion`  noise schedules, q(x_t | x_0), DDPM / DDIM samplers, DDIM inversion
 - :mod:`lambdalib.models`     the conditional transformer denoiser (LaMbDA appendix A.6.2)
 - :mod:`lambdalib.alignment`  LaMbDA's losses: windowed InfoNCE, covariance, energy, weighting
+- :mod:`lambdalib.objectives` the Table 3 comparison objectives (NT-Xent, Barlow Twins, VICReg, latent MSE)
 - :mod:`lambdalib.training`   one trainer for the pair p(X|Y), p(Y|X)
 - :mod:`lambdalib.metrics`    MSE, Frechet distance, predictive score
 - :mod:`lambdalib.baselines`  trivial cross-modal predictors (zero, mean, copy, ridge)
 - :mod:`lambdalib.experiment` one cross-modal experiment (train a pair, sample, score)
 - :mod:`lambdalib.synthetic`  LaMbDA Table 2 on the synthetic systems: runs, tables, claims
+- :mod:`lambdalib.gait_lambda` LaMbDA on gait (Tables 1, 3-5, Figure 3): folds, variants, cached runs
+- :mod:`lambdalib.probing`    linear and MLP probes on frozen, time-pooled latents
 - :mod:`lambdalib.sweep`      a function over a grid of configs on Dask, with a run cache
 - :mod:`lambdalib.plotting`   the figures the chapters share
 - :mod:`lambdalib.perfect_alignment`  perfect alignment by SVD (its eq. 5-7), metrics, baseline, sweeps

@@ -33,8 +33,10 @@ def linear_beta_schedule(timesteps: int) -> torch.Tensor:
     """DDPM's linear schedule (Ho et al. 2020), rescaled so any T spans the same noise range.
 
     beta_1 = 1e-4 and beta_T = 0.02 at T = 1000; for other T both ends scale by 1000 / T
-    (Nichol & Dhariwal 2021). Returns float64 ``(T,)``.
+    (Nichol & Dhariwal 2021). Returns float64 ``(T,)``. Needs T >= 20 (else beta_T > 1).
     """
+    if timesteps < 20:
+        raise ValueError(f"timesteps must be >= 20 for the linear schedule (beta_T = 20 / T <= 1), got {timesteps}")
     scale = 1000.0 / timesteps
     return torch.linspace(scale * 1e-4, scale * 0.02, timesteps, dtype=torch.float64)
 

@@ -28,9 +28,12 @@ from tqdm.auto import tqdm
 from .alignment import (AlignmentWeight, covariance_alignment_loss, energy_loss, window_variance,
                         windowed_infonce)
 from .diffusion import GaussianDiffusion
+from .objectives import get_objective
 from .seed import resolve_device
 
-__all__ = ["TrainConfig", "PairTrainer"]
+__all__ = ["TrainConfig", "PairTrainer", "ALIGN_TERMS"]
+
+ALIGN_TERMS = ("con", "cov", "align")  # the loss terms weighted by alpha
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class TrainConfig:
     weighting: str = "learned"     # alpha: "learned" (uncertainty weighting) or "fixed"
     alpha: float = 1.0             # the constant alpha when weighting == "fixed"
     cov_reduction: str = "frobenius"  # L_cov over the d x d entries: "frobenius" (sum) or "mean"
+    objective: str = "lambda"      # alignment objective: LaMbDA's L_con + L_cov, or a baseline of
+                                   # lambdalib.objectives ("simclr", "barlow", "vicreg", "mse")
     align_window: int = 15         # S, window length of the alignment terms
     tau: float = 0.1               # InfoNCE temperature
     checkpoint_every: int = 0      # save a checkpoint every k steps (0: never)
@@ -80,7 +85,8 @@ class PairTrainer:
         ema = get_ema_multi_avg_fn(config.ema_decay)
         self.ema_x = AveragedModel(self.model_x, multi_avg_fn=ema, use_buffers=True)
         self.ema_y = AveragedModel(self.model_y, multi_avg_fn=ema, use_buffers=True)
-        params = [*self.model_x.parameters(), *self.model_y.parameters(), *self.weight.parameters()]
+        # Deduplicated: the shared-encoder variant (LaMbDA A.5) gives both models one encoder.
+        params = list({id(p): p for m in (self.model_x, self.model_y, self.weight) for p in m.parameters()}.values())
         self.opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, foreach=True)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
@@ -111,6 +117,10 @@ class PairTrainer:
         if c.energy:
             terms["energy_x"] = energy_loss(x0_hat, x0)
             terms["energy_y"] = energy_loss(y0_hat, y0)
+        if c.align and c.objective != "lambda":                             # Table 3's baselines
+            options = {"tau": c.tau} if c.objective == "simclr" else {}
+            terms["align"] = get_objective(c.objective, **options)(z_x, z_y, S=c.align_window)
+            return terms, (z_x, z_y)
         if c.align and c.contrastive:
             terms["con"] = windowed_infonce(z_x, z_y, c.align_window, c.tau)
         if c.align and c.covariance:
@@ -126,8 +136,8 @@ class PairTrainer:
         for name, value in terms.items():
             if not torch.isfinite(value):
                 raise FloatingPointError(f"non-finite loss at step {self.step}: term {name!r} = {value.item()}")
-        align_terms = [terms[k] for k in ("con", "cov") if k in terms]
-        total = sum(v for k, v in terms.items() if k not in ("con", "cov"))
+        align_terms = [terms[k] for k in ALIGN_TERMS if k in terms]
+        total = sum(v for k, v in terms.items() if k not in ALIGN_TERMS)
         if align_terms:
             total = total + self.weight(sum(align_terms))
         self.opt.zero_grad(set_to_none=True)

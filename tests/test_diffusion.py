@@ -41,7 +41,7 @@ def test_closed_form_matches_step_by_step_chain():
 
 
 def test_posterior_recovers_previous_step_mean():
-    d = GaussianDiffusion(10)
+    d = GaussianDiffusion(40)
     x0 = torch.randn(4, 3, 1)
     t = torch.full((4,), 5)
     x_t = d.q_sample(x0, t, torch.randn_like(x0))
@@ -79,4 +79,6 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="schedule"):
         GaussianDiffusion(10, "quadratic")
     with pytest.raises(ValueError, match="steps"):
-        GaussianDiffusion(10).ddim_timesteps(11)
+        GaussianDiffusion(30).ddim_timesteps(31)
+    with pytest.raises(ValueError, match="timesteps"):
+        GaussianDiffusion(10)  # the linear schedule's beta_T = 20 / T would exceed 1

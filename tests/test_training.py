@@ -113,3 +113,29 @@ def test_mismatched_pair_is_refused():
     x, y = tiny_data()
     with pytest.raises(ValueError, match="pair up"):
         make_trainer().fit(x, y[:4], seed=0, progress=False)
+
+
+@pytest.mark.parametrize("objective", ["simclr", "barlow", "vicreg", "mse"])
+def test_baseline_objective_replaces_lambda_terms(objective):
+    trainer = make_trainer(objective=objective, steps=3)
+    history = trainer.fit(*tiny_data(), seed=0, progress=False)
+    assert "align" in history and "con" not in history and "cov" not in history
+    assert history["align"].notna().all() and (history["alpha"] > 0).all()
+
+
+def test_unknown_objective_is_refused():
+    trainer = make_trainer(objective="byol", steps=2)
+    with pytest.raises(ValueError, match="objective"):
+        trainer.fit(*tiny_data(), seed=0, progress=False)
+
+
+def test_shared_parameters_are_optimised_once():
+    set_seed(0)
+    mx = ConditionalDenoiser(DenoiserConfig(x_channels=2, cond_channels=1, **TINY))
+    my = ConditionalDenoiser(DenoiserConfig(x_channels=1, cond_channels=2, **TINY))
+    my.encoder = mx.encoder
+    trainer = PairTrainer(mx, my, GaussianDiffusion(20), TrainConfig(steps=2, batch_size=4, align_window=4),
+                          device="cpu")
+    optimised = [p for group in trainer.opt.param_groups for p in group["params"]]
+    assert len({id(p) for p in optimised}) == len(optimised)
+    assert any(p is q for p in mx.encoder.parameters() for q in optimised)

@@ -1,0 +1,238 @@
+"""LaMbDA on gait (Tables 1, 3, 4, 5; Figure 3): folds, variants, one run per sweep task.
+
+A run is one (modality pair, variant, held-out subject, seed): the pair p(X|Y), p(Y|X) is
+trained on the other subjects' windows and scored on the held-out subject's. Runs go through
+:func:`lambdalib.sweep.sweep` with a ``cache_dir``: that is the book's content-addressed run
+cache (key = the full run config + a fingerprint of the data and the variants +
+``lambdalib.__version__``). Each run keeps its EMA model weights, so the generation, ablation,
+latent-geometry and probing chapters share trained models: whichever chapter runs first
+trains them, the others load them.
+
+Data (LaMbDA A.6.1, 4): sagittal joint angles of hip, knee and ankle, their joint moments, and
+the GRF (fore-aft and vertical) of the right leg, each channel z-scored with the training
+subjects' statistics; windows of two strides (300 samples) with 50% overlap
+(:func:`lambdalib.data.gait.stride_windows`). The quick profile averages every 10 samples
+(windows of 30), trains a smaller model for fewer steps, and holds out 3 subjects, not 10.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .data.gait import GaitData, load_gait, stride_windows
+from .diffusion import GaussianDiffusion
+from .experiment import DIRECTIONS, conditional_sample, eval_indices
+from .metrics import frechet_score, mse, predictive_score
+from .models import ConditionalDenoiser, DenoiserConfig
+from .profiles import Profile, check_choice, get_profile
+from .seed import resolve_device, set_seed
+from .sweep import expand_grid, sweep
+from .training import PairTrainer, TrainConfig
+
+__all__ = ["MODALITIES", "PAIRS", "VARIANTS", "GAIT_PROFILES", "N_FOLDS", "GaitFold", "gait_profile",
+           "held_out_subjects", "make_fold", "build_pair", "gait_task", "run_gait", "load_pair",
+           "metrics_frame", "gait_fingerprint", "encoder_latents"]
+
+SIDE = "right"
+# Channels of each modality (paths of lambdalib.data.gait's layout), sagittal plane.
+MODALITIES = {
+    "angles": tuple(f"kinematics/jointangles/{SIDE}/{j}/x" for j in ("hip", "knee", "ankle")),
+    "moments": tuple(f"kinetics/jointmoment/{SIDE}/{j}/x" for j in ("hip", "knee", "ankle")),
+    "GRF": tuple(f"kinetics/forceplate/{SIDE}/force/{a}" for a in ("x", "z")),
+}
+# LaMbDA's three modality pairs, (X, Y): p(X|Y) generates X.
+PAIRS = {"angles-moments": ("angles", "moments"), "angles-GRF": ("angles", "GRF"),
+         "moments-GRF": ("moments", "GRF")}
+# TrainConfig overrides of each model variant. Every variant keeps mutual conditioning; all but
+# the shared encoder keep the energy terms, so "w/o align" vs "LaMbDA" isolates alignment.
+VARIANTS = {
+    "w/o align": {"align": False},                              # Table 1, left columns
+    "LaMbDA": {},                                               # Table 1, right columns
+    "w/o contrastive": {"contrastive": False},                  # Table 4 ablations
+    "w/o covariance": {"covariance": False},
+    "w/o energy": {"energy": False},
+    "shared encoder": {"align": False, "energy": False},        # Table 5: denoising loss only
+    "SimCLR": {"objective": "simclr"},                          # Table 3 baselines, in place of
+    "Barlow": {"objective": "barlow"},                          # LaMbDA's L_con + L_cov
+    "VICReg": {"objective": "vicreg"},
+    "MSE": {"objective": "mse"},
+}
+SHARED_ENCODER = ("shared encoder",)
+# Gait sizes on top of lambdalib.profiles: window = L after averaging every `subsample` samples.
+GAIT_PROFILES = {
+    "quick": {"subsample": 10, "window": 30, "align_window": 10, "steps": 600, "n_eval": 96},
+    "paper": {"subsample": 1, "window": 300, "align_window": 30},
+}
+N_FOLDS = {"quick": 3, "paper": 10}      # held-out subjects (leave-one-subject-out folds)
+N_STRIDES = {"quick": 12, "paper": 50}   # simulated strides per (subject, task); the file has ~50
+RAW_WINDOW = 300                          # two strides of 150 phase samples (LaMbDA 4)
+
+
+def gait_profile(name: str) -> Profile:
+    """The named profile of :mod:`lambdalib.profiles` with the gait sizes of ``GAIT_PROFILES``."""
+    return get_profile(name, **GAIT_PROFILES[check_choice("profile", name, tuple(GAIT_PROFILES))])
+
+
+@dataclass
+class GaitFold:
+    """One leave-subject-out fold of one modality pair, z-scored with the training statistics."""
+
+    pair: str
+    held_out: str
+    x_train: np.ndarray          # (N, L, c_X) float32
+    y_train: np.ndarray          # (N, L, c_Y)
+    x_test: np.ndarray           # (M, L, c_X), the held-out subject
+    y_test: np.ndarray           # (M, L, c_Y)
+    labels_train: pd.DataFrame   # subject, task, speed, incline per training window
+    labels_test: pd.DataFrame
+    mean: np.ndarray             # (c_X + c_Y,) training means, data units
+    std: np.ndarray              # (c_X + c_Y,) training standard deviations
+
+
+@functools.lru_cache(maxsize=2)
+def _cohort(source: str, data_seed: int, n_strides: int) -> GaitData:
+    """The gait data, loaded once per process (workers reuse it across runs)."""
+    if source == "simulated":
+        return load_gait("simulated", seed=data_seed, n_strides=n_strides)
+    return load_gait(source)
+
+
+def held_out_subjects(profile: str, source: str = "simulated", data_seed: int = 0) -> list[str]:
+    """The first ``N_FOLDS[profile]`` subjects: each is one fold's test subject."""
+    subjects = _cohort(source, data_seed, N_STRIDES[profile]).subject_names
+    return subjects[: N_FOLDS[profile]]
+
+
+def make_fold(pair: str, held_out: str, profile: str, *, source: str = "simulated", data_seed: int = 0) -> GaitFold:
+    """Windows of ``pair`` with ``held_out`` as the test subject (``(b, L, c)`` channel-last)."""
+    x_name, y_name = PAIRS[check_choice("pair", pair, tuple(PAIRS))]
+    prof = gait_profile(profile)
+    data = _cohort(source, data_seed, N_STRIDES[profile])
+    check_choice("held_out", held_out, data.subject_names)
+    channels = MODALITIES[x_name] + MODALITIES[y_name]
+    windows, labels = stride_windows(data, channels, window=RAW_WINDOW, overlap=0.5)    # (B, 300, c)
+    b, n, c = windows.shape
+    k = prof.subsample
+    windows = windows[:, : n - n % k].reshape(b, n // k, k, c).mean(axis=2)            # (B, L, c)
+    test = (labels["subject"] == held_out).to_numpy()
+    mean, std = windows[~test].mean(axis=(0, 1)), windows[~test].std(axis=(0, 1))
+    z = ((windows - mean) / std).astype(np.float32)
+    cx = len(MODALITIES[x_name])
+    return GaitFold(pair, held_out, z[~test, :, :cx], z[~test, :, cx:], z[test, :, :cx], z[test, :, cx:],
+                    labels[~test].reset_index(drop=True), labels[test].reset_index(drop=True), mean, std)
+
+
+def build_pair(cx: int, cy: int, profile: Profile, *, shared_encoder: bool = False):
+    """p(X|Y) and p(Y|X); with ``shared_encoder`` (LaMbDA A.5) both use ONE encoder (and
+    diffusion-step MLP) over their own input projections, with modality-specific decoders."""
+    model_x = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cx, cy))
+    model_y = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cy, cx))
+    if shared_encoder:
+        model_y.encoder, model_y.time_mlp = model_x.encoder, model_x.time_mlp
+    return model_x, model_y
+
+
+def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, source: str = "simulated",
+              data_seed: int = 0, device: str = "auto") -> dict:
+    """One run, as a :func:`~lambdalib.sweep.sweep` task: train, sample the held-out windows, score.
+
+    Returns ``history`` (per-step losses), ``metrics`` (one row per direction: MSE, Frechet
+    distance and predictive score of the DDPM samples, normalised units), ``samples``
+    (direction -> ``(n_eval, L, c)``), ``eval_idx`` (the held-out windows scored),
+    ``state`` (EMA weights of both models, CPU) and ``train_seconds``.
+    """
+    overrides = dict(VARIANTS[check_choice("variant", variant, tuple(VARIANTS))])
+    prof = gait_profile(profile)
+    fold = make_fold(pair, held_out, profile, source=source, data_seed=data_seed)
+    set_seed(seed)
+    dev = resolve_device(device)
+    model_x, model_y = build_pair(fold.x_train.shape[-1], fold.y_train.shape[-1], prof,
+                                  shared_encoder=variant in SHARED_ENCODER)
+    diffusion = GaussianDiffusion(prof.timesteps, prof.schedule, device=dev)
+    trainer = PairTrainer(model_x, model_y, diffusion, TrainConfig.from_profile(prof, **overrides), device=device)
+    start = time.perf_counter()
+    history = trainer.fit(torch.from_numpy(fold.x_train), torch.from_numpy(fold.y_train), seed=seed, progress=False)
+    train_seconds = time.perf_counter() - start
+
+    idx = eval_indices(len(fold.x_test), prof.n_eval)
+    x, y = fold.x_test[idx], fold.y_test[idx]
+    jobs = {"X|Y": (trainer.ema_x.module, y, x), "Y|X": (trainer.ema_y.module, x, y)}
+    samples, rows = {}, []
+    for direction, (model, cond, target) in jobs.items():
+        gen = conditional_sample(model, diffusion, torch.from_numpy(cond), x_channels=target.shape[-1],
+                                 seed=seed).cpu().numpy()
+        samples[direction] = gen
+        rows.append({"direction": direction, "mse": mse(gen, target), "fd": frechet_score(gen, target),
+                     "pred": predictive_score(gen, target, condition_gen=cond, condition_real=cond,
+                                              seed=seed, device="cpu")})
+    state = {name: {k: v.detach().cpu() for k, v in getattr(trainer, name).module.state_dict().items()}
+             for name in ("ema_x", "ema_y")}
+    return {"history": history, "metrics": pd.DataFrame(rows), "samples": samples, "eval_idx": idx,
+            "state": state, "train_seconds": train_seconds}
+
+
+def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0) -> str:
+    """The run cache's data version: the data's strides, the profile's sizes and the variants."""
+    import hashlib
+
+    data = _cohort(source, data_seed, N_STRIDES[profile])
+    digest = hashlib.sha256()
+    for subject in data.subject_names:
+        for task in sorted(data.strides[subject]):
+            for channel in sorted(data.strides[subject][task]):
+                digest.update(data.strides[subject][task][channel].tobytes())
+    digest.update(json.dumps([gait_profile(profile).to_dict(), VARIANTS, MODALITIES], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def run_gait(pairs, variants, profile: str, *, seed: int = 0, source: str = "simulated", data_seed: int = 0,
+             device: str = "auto", scheduler=None, cache_dir=None, held_out=None) -> pd.DataFrame:
+    """Every (pair, variant, held-out subject) run through the run cache: one row per run, the
+    config then :func:`gait_task`'s keys. ``held_out`` defaults to :func:`held_out_subjects`."""
+    held_out = held_out_subjects(profile, source, data_seed) if held_out is None else list(held_out)
+    grid = expand_grid({"pair": list(pairs), "variant": list(variants), "held_out": held_out})
+    fixed = {"seed": seed, "profile": profile, "source": str(source), "data_seed": data_seed, "device": device}
+    return sweep(gait_task, [{**c, **fixed} for c in grid], client=scheduler, cache_dir=cache_dir,
+                 fingerprint=gait_fingerprint(profile, str(source), data_seed),
+                 gpu=resolve_device(device).type == "cuda")
+
+
+def load_pair(run: pd.Series, device: str = "cpu"):
+    """Rebuild a run's EMA models ``(p(X|Y), p(Y|X))`` from a row of :func:`run_gait`, in eval mode."""
+    fold_x, fold_y = (len(MODALITIES[m]) for m in PAIRS[run["pair"]])
+    models = build_pair(fold_x, fold_y, gait_profile(run["profile"]), shared_encoder=run["variant"] in SHARED_ENCODER)
+    for model, name in zip(models, ("ema_x", "ema_y")):
+        model.load_state_dict(run["state"][name])
+        model.to(resolve_device(device)).eval()
+    return models
+
+
+def metrics_frame(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (pair, variant, held_out, direction): mse, fd, pred, and train_seconds."""
+    parts = [r["metrics"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"],
+                                 train_seconds=r["train_seconds"]) for _, r in runs.iterrows()]
+    cols = ["pair", "variant", "held_out", "direction", "mse", "fd", "pred", "train_seconds"]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+@torch.no_grad()
+def encoder_latents(model: ConditionalDenoiser, diffusion: GaussianDiffusion, x0: np.ndarray, t: int, *,
+                    seed: int = 0, batch: int = 512) -> np.ndarray:
+    """The aligned latent Z_t = h(x_t, t) (LaMbDA eq. 4) of clean windows ``x0 (b, L, c)`` noised
+    to step ``t`` (LAMBDA eq. 1) with noise drawn from ``seed``: ``(b, L, d)``."""
+    device = next(model.parameters()).device
+    x0 = torch.from_numpy(np.ascontiguousarray(x0, dtype=np.float32))
+    eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    out = []
+    for start in range(0, len(x0), batch):
+        tt = torch.full((len(x0[start:start + batch]),), t, device=device)
+        x_t = diffusion.q_sample(x0[start:start + batch].to(device), tt, eps[start:start + batch].to(device))
+        out.append(model.encode(x_t, tt)[0].cpu())                      # (batch, L, d)
+    return torch.cat(out).numpy()
