@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 from dataclasses import dataclass
 
@@ -38,7 +39,9 @@ from .training import PairTrainer, TrainConfig
 
 __all__ = ["MODALITIES", "PAIRS", "VARIANTS", "GAIT_PROFILES", "N_FOLDS", "GaitFold", "gait_profile",
            "held_out_subjects", "make_fold", "build_pair", "gait_task", "run_gait", "load_pair",
-           "metrics_frame", "gait_fingerprint", "encoder_latents"]
+           "metrics_frame", "gait_fingerprint", "encoder_latents", "default_cache_dir", "METRICS", "PAPER_TABLE1",
+           "PAPER_TABLE4", "PAPER_TABLE5", "paper_vs_ours", "variant_claims", "FIGURE2", "UNITS",
+           "generated_signals"]
 
 SIDE = "right"
 # Channels of each modality (paths of lambdalib.data.gait's layout), sagittal plane.
@@ -192,13 +195,26 @@ def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0
     return digest.hexdigest()[:16]
 
 
-def run_gait(pairs, variants, profile: str, *, seed: int = 0, source: str = "simulated", data_seed: int = 0,
+def default_cache_dir() -> str:
+    """Where the gait chapters share trained runs: ``$LAMBDABOOK_RUN_CACHE``, else
+    ``$XDG_CACHE_HOME/lambdabook/runs`` (the Makefile points XDG_CACHE_HOME into ``_build/``),
+    else ``~/.cache/lambdabook/runs``. Never in the repository's tracked files."""
+    if os.environ.get("LAMBDABOOK_RUN_CACHE"):
+        return os.environ["LAMBDABOOK_RUN_CACHE"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "lambdabook", "runs")
+
+
+def run_gait(pairs, variants, profile: str, *, seeds=(0,), source: str = "simulated", data_seed: int = 0,
              device: str = "auto", scheduler=None, cache_dir=None, held_out=None) -> pd.DataFrame:
-    """Every (pair, variant, held-out subject) run through the run cache: one row per run, the
-    config then :func:`gait_task`'s keys. ``held_out`` defaults to :func:`held_out_subjects`."""
+    """Every (pair, variant, held-out subject, training seed) run through the run cache: one row
+    per run, the config then :func:`gait_task`'s keys. ``held_out`` defaults to
+    :func:`held_out_subjects`; ``cache_dir`` None means :func:`default_cache_dir` (``False``: none)."""
+    cache_dir = default_cache_dir() if cache_dir is None else (cache_dir or None)
     held_out = held_out_subjects(profile, source, data_seed) if held_out is None else list(held_out)
-    grid = expand_grid({"pair": list(pairs), "variant": list(variants), "held_out": held_out})
-    fixed = {"seed": seed, "profile": profile, "source": str(source), "data_seed": data_seed, "device": device}
+    grid = expand_grid({"pair": list(pairs), "variant": list(variants), "held_out": held_out,
+                        "seed": [int(s) for s in seeds]})
+    fixed = {"profile": profile, "source": str(source), "data_seed": data_seed, "device": device}
     return sweep(gait_task, [{**c, **fixed} for c in grid], client=scheduler, cache_dir=cache_dir,
                  fingerprint=gait_fingerprint(profile, str(source), data_seed),
                  gpu=resolve_device(device).type == "cuda")
@@ -215,10 +231,10 @@ def load_pair(run: pd.Series, device: str = "cpu"):
 
 
 def metrics_frame(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (pair, variant, held_out, direction): mse, fd, pred, and train_seconds."""
-    parts = [r["metrics"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"],
+    """One row per (pair, variant, held_out, seed, direction): mse, fd, pred, train_seconds."""
+    parts = [r["metrics"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"],
                                  train_seconds=r["train_seconds"]) for _, r in runs.iterrows()]
-    cols = ["pair", "variant", "held_out", "direction", "mse", "fd", "pred", "train_seconds"]
+    cols = ["pair", "variant", "held_out", "seed", "direction", "mse", "fd", "pred", "train_seconds"]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
@@ -236,3 +252,94 @@ def encoder_latents(model: ConditionalDenoiser, diffusion: GaussianDiffusion, x0
         x_t = diffusion.q_sample(x0[start:start + batch].to(device), tt, eps[start:start + batch].to(device))
         out.append(model.encode(x_t, tt)[0].cpu())                      # (batch, L, d)
     return torch.cat(out).numpy()
+
+
+# ----- the paper's tables (reference values only; ours are computed) ---------------------------
+METRICS = {"mse": "MSE", "fd": "FD", "pred": "predictive score"}
+# LaMbDA Table 1: (pair, direction, metric) -> {variant: paper value}; FD is the paper's "FID".
+PAPER_TABLE1 = {
+    (pair, direction, metric): {"w/o align": wo, "LaMbDA": w}
+    for (pair, direction), cells in {
+        ("angles-moments", "X|Y"): {"mse": (0.18, 0.14), "fd": (37.8, 32.4), "pred": (0.18, 0.16)},
+        ("angles-moments", "Y|X"): {"mse": (0.08, 0.07), "fd": (20.4, 14.2), "pred": (0.08, 0.07)},
+        ("angles-GRF", "X|Y"): {"mse": (0.22, 0.19), "fd": (66.7, 40.4), "pred": (0.30, 0.16)},
+        ("angles-GRF", "Y|X"): {"mse": (0.07, 0.06), "fd": (24.8, 5.8), "pred": (0.12, 0.08)},
+        ("moments-GRF", "X|Y"): {"mse": (0.08, 0.07), "fd": (16.5, 13.7), "pred": (0.08, 0.07)},
+        ("moments-GRF", "Y|X"): {"mse": (0.03, 0.03), "fd": (6.6, 4.3), "pred": (0.07, 0.05)},
+    }.items() for metric, (wo, w) in cells.items()
+}
+# LaMbDA Table 4 (angles-moments, MSE) and Table 5 (shared encoder vs LaMbDA, MSE).
+PAPER_TABLE4 = {
+    ("angles-moments", d, "mse"): dict(zip(("w/o contrastive", "w/o covariance", "w/o energy", "LaMbDA"), v))
+    for d, v in (("X|Y", (0.18, 0.17, 0.17, 0.14)), ("Y|X", (0.08, 0.07, 0.07, 0.07)))
+}
+PAPER_TABLE5 = {
+    (pair, d, "mse"): {"shared encoder": shared, "LaMbDA": ours}
+    for pair, rows in {"angles-moments": ((0.98, 0.14), (1.02, 0.07)), "moments-GRF": ((1.00, 0.07), (1.13, 0.03)),
+                       "angles-GRF": ((0.95, 0.19), (1.14, 0.06))}.items()
+    for d, (shared, ours) in zip(DIRECTIONS, rows)
+}
+
+
+def paper_vs_ours(frame: pd.DataFrame, paper: dict, metric: str, variants) -> pd.DataFrame:
+    """Table of one metric: rows (pair, direction) of ``paper``, per variant the paper's value
+    and ours as "mean ± sd over folds" (``frame`` from :func:`metrics_frame`)."""
+    rows = {}
+    for (pair, direction, m), values in paper.items():
+        if m != metric:
+            continue
+        row = {}
+        for variant in variants:
+            ours = frame.query("pair == @pair and direction == @direction and variant == @variant")[metric]
+            row[(variant, "paper")] = values.get(variant, float("nan"))
+            row[(variant, "ours")] = f"{ours.mean():.3g} ± {ours.std(ddof=1):.2g}" if len(ours) > 1 else \
+                (f"{ours.mean():.3g}" if len(ours) else "—")
+        rows[(pair, direction)] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.columns = pd.MultiIndex.from_tuples(table.columns)
+    return table
+
+
+def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baseline: str, treatment: str) -> list:
+    """One claim per cell of ``paper`` whose metric is in ``frame``: "``treatment`` lowers the
+    metric against ``baseline``", paired over (held-out subject, seed) runs."""
+    from .claims import compare
+
+    out = []
+    for (pair, direction, metric), values in paper.items():
+        if baseline not in values or treatment not in values:
+            continue
+        cell = frame.query("pair == @pair and direction == @direction").pivot(
+            index=["held_out", "seed"], columns="variant", values=metric)
+        out.append(compare(chapter, f"{pair} {direction}: {treatment} lowers {METRICS[metric]} vs {baseline}",
+                           cell[baseline].to_numpy(), cell[treatment].to_numpy(), direction="lower",
+                           paper_baseline=values[baseline], paper_treatment=values[treatment]))
+    return out
+
+
+# One signal per modality for the Figure 2-style panels: name -> (pair, direction, channel).
+FIGURE2 = {"knee angle": ("angles-moments", "X|Y", 1), "ankle moment": ("angles-moments", "Y|X", 2),
+           "vertical GRF": ("moments-GRF", "Y|X", 1)}
+UNITS = {"angles": "deg", "moments": "N mm / kg", "GRF": "N"}
+
+
+def generated_signals(runs: pd.DataFrame, held_out: str, variants, signals: dict = FIGURE2, *,
+                      source: str = "simulated", data_seed: int = 0):
+    """Real and generated windows of ``held_out``'s scored windows in data units, for
+    :func:`lambdalib.plotting.plot_cycles`: ``(real {name: (b, L)}, generated {variant: {name:
+    (b, L)}}, units {name: unit}, mse {variant: {name: (b,)}})``."""
+    real, generated, units, errors = {}, {v: {} for v in variants}, {}, {v: {} for v in variants}
+    for name, (pair, direction, k) in signals.items():
+        run0 = runs[(runs.pair == pair) & (runs.held_out == held_out)].iloc[0]
+        fold = make_fold(pair, held_out, run0["profile"], source=source, data_seed=data_seed)
+        x_name, y_name = PAIRS[pair]
+        c = k if direction == "X|Y" else len(MODALITIES[x_name]) + k           # channel in (X, Y)
+        target = fold.x_test if direction == "X|Y" else fold.y_test
+        scale = lambda z: z * fold.std[c] + fold.mean[c]                          # noqa: E731
+        real[name] = scale(target[run0["eval_idx"], :, k])
+        units[name] = UNITS[x_name if direction == "X|Y" else y_name]
+        for v in variants:
+            run = runs[(runs.pair == pair) & (runs.held_out == held_out) & (runs.variant == v)].iloc[0]
+            generated[v][name] = scale(run["samples"][direction][:, :, k])
+            errors[v][name] = ((run["samples"][direction] - target[run["eval_idx"]]) ** 2).mean(axis=(1, 2))
+    return real, generated, units, errors

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from .data.dynamics import PairedWindows
 from .experiment import PairResult
 from .synthetic import variant_name
 
-__all__ = ["plot_pair_data", "plot_training_curves", "plot_samples", "VARIANT_COLORS"]
+__all__ = ["plot_pair_data", "plot_training_curves", "plot_loss_curves", "plot_samples", "plot_cycles",
+           "variant_color", "VARIANT_COLORS"]
 
 VARIANT_COLORS = {"w/o align": "tab:blue", "LaMbDA": "tab:red"}
 
@@ -38,19 +40,71 @@ def plot_pair_data(data: PairedWindows, names: tuple[str, str], units: tuple[str
 def plot_training_curves(results: list[PairResult], columns: dict[str, str], smooth: int = 25) -> plt.Figure:
     """One panel per loss column (``{column: y-axis label}``): the running mean over ``smooth``
     steps, mean over seeds as a line and min-max over seeds as a band, per variant."""
+    histories: dict[str, list] = {}
+    for r in results:
+        histories.setdefault(variant_name(r), []).append(r.history)
+    return plot_loss_curves(histories, columns, smooth)
+
+
+def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str, str],
+                     smooth: int = 25, run_label: str = "seeds") -> plt.Figure:
+    """One panel per loss column (``{column: y-axis label}``) of the per-step ``histories``
+    (``{variant: [history, ...]}``): running mean over ``smooth`` steps, mean over runs as a
+    line and min-max over runs as a band, one colour per variant."""
     fig, axes = plt.subplots(1, len(columns), figsize=(3.6 * len(columns), 3.1), squeeze=False)
     for ax, (column, label) in zip(axes[0], columns.items()):
-        for variant in dict.fromkeys(variant_name(r) for r in results):
-            runs = [r.history for r in results if variant_name(r) == variant and column in r.history]
+        for variant, runs in histories.items():
+            runs = [h for h in runs if column in h]
             if not runs:
                 continue
             curves = np.stack([h[column].rolling(smooth, min_periods=1).mean().to_numpy() for h in runs])
             step = runs[0]["step"].to_numpy()
-            color = VARIANT_COLORS[variant]
+            color = variant_color(variant)
             ax.plot(step, curves.mean(0), color=color, label=variant)
             ax.fill_between(step, curves.min(0), curves.max(0), color=color, alpha=0.2, lw=0)
         ax.set(xlabel="optimiser step", ylabel=label, yscale="log")
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend(fontsize=8, title=f"band: min-max over {run_label}", title_fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def variant_color(variant: str) -> str:
+    """A fixed colour per model variant (LaMbDA red, no alignment blue, others by name)."""
+    others = ("tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
+    return VARIANT_COLORS.get(variant) or others[sum(map(ord, variant)) % len(others)]
+
+
+def plot_cycles(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.ndarray]],
+                units: dict[str, str], *, windows: list[int] | None = None, percent_per_window: float = 200.0,
+                truth_label: str = "real") -> plt.Figure:
+    """Real against generated trajectories over the gait cycle: one row per signal
+    (``real[name]`` is ``(b, L)``), one column per variant (``generated[variant][name]``).
+
+    With ``windows=None``, mean over the ``b`` windows as a line and +- 1 sd as a band; with a
+    list of indices, those single windows (failure cases). The x-axis is % of one gait cycle.
+    """
+    names, variants = list(real), list(generated)
+    fig, axes = plt.subplots(len(names), len(variants), figsize=(4.2 * len(variants), 2.4 * len(names)),
+                             sharex=True, squeeze=False)
+    for i, name in enumerate(names):
+        phase = np.linspace(0, percent_per_window, real[name].shape[1], endpoint=False)
+        for j, variant in enumerate(variants):
+            ax = axes[i, j]
+            for values, color, label in ((real[name], "k", truth_label),
+                                         (generated[variant][name], variant_color(variant), variant)):
+                if windows is None:
+                    mean, sd = values.mean(0), values.std(0)
+                    ax.plot(phase, mean, color=color, lw=1.4, label=label)
+                    ax.fill_between(phase, mean - sd, mean + sd, color=color, alpha=0.2, lw=0)
+                else:
+                    for k, w in enumerate(windows):
+                        ax.plot(phase, values[w], color=color, lw=1.1, ls=("-", "--", ":")[k % 3],
+                                label=label if k == 0 else None)
+            ax.set(ylabel=f"{name} [{units[name]}]" if j == 0 else None)
+            if i == 0:
+                ax.legend(fontsize=7, loc="upper right")
+            if i == len(names) - 1:
+                ax.set_xlabel("gait cycle [%]")
     fig.tight_layout()
     return fig
 
@@ -71,7 +125,7 @@ def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray
             for r in results:
                 if r.seed == seed:
                     v = variant_name(r)
-                    ax.plot(t, r.samples[direction][k, :, 0], color=VARIANT_COLORS[v], lw=1, label=v)
+                    ax.plot(t, r.samples[direction][k, :, 0], color=variant_color(v), lw=1, label=v)
             ax.set(ylabel=f"{direction}: {target} [z-score]" if col == 0 else None)
             if row == 1:
                 ax.set_xlabel("time within window [s]")

@@ -49,7 +49,7 @@ def test_warm_cache_gives_the_cold_numbers(tiny, tmp_path):
                 held_out=["SIM01"])
     cold = gl.run_gait(**args, cache_dir=tmp_path)
     warm = gl.run_gait(**args, cache_dir=tmp_path)
-    fresh = gl.run_gait(**args)  # no cache at all
+    fresh = gl.run_gait(**args, cache_dir=False)  # no cache at all
     assert cold.attrs["executed"] == 2 and warm.attrs["cached"] == 2 and warm.attrs["executed"] == 0
     for other in (warm, fresh):
         pd.testing.assert_frame_equal(gl.metrics_frame(cold).drop(columns="train_seconds"),
