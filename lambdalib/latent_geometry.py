@@ -20,7 +20,8 @@ import pandas as pd
 from .diffusion import GaussianDiffusion
 from .gait_lambda import encoder_latents
 
-__all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding"]
+__all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding", "run_latents",
+           "correlation_table", "probe_table"]
 
 
 def _tokens(z: np.ndarray) -> np.ndarray:
@@ -83,3 +84,55 @@ def umap_embedding(z_x: np.ndarray, z_y: np.ndarray, *, seed: int = 0, n_neighbo
     pooled = np.concatenate([np.asarray(z_x).mean(axis=1), np.asarray(z_y).mean(axis=1)])   # (2b, d)
     reducer = umap.UMAP(n_neighbors=n_neighbors, random_state=seed, n_jobs=1)
     return reducer.fit_transform(pooled)
+
+
+# ----- over the runs of lambdalib.gait_lambda.run_gait ---------------------------------------------
+def run_latents(run: pd.Series, fold, diffusion: GaussianDiffusion, *, t: int = 0, split: str = "test"):
+    """``(Z_X, Z_Y)`` of a cached gait run (a row of :func:`~lambdalib.gait_lambda.run_gait`) on
+    its fold's ``"test"`` or ``"train"`` windows at diffusion step ``t``: two ``(b, n, d)``."""
+    from .gait_lambda import load_pair
+    from .profiles import check_choice
+
+    check_choice("split", split, ("train", "test"))
+    model_x, model_y = load_pair(run)
+    x, y = (fold.x_test, fold.y_test) if split == "test" else (fold.x_train, fold.y_train)
+    seed = int(run["seed"])
+    return (encoder_latents(model_x, diffusion, x, t, seed=seed),
+            encoder_latents(model_y, diffusion, y, t, seed=seed + 1))
+
+
+def correlation_table(runs: pd.DataFrame, folds: dict, diffusion: GaussianDiffusion, steps) -> pd.DataFrame:
+    """:func:`correlation_over_steps` on the held-out windows for every run; ``folds`` maps
+    ``(pair, held_out)`` to its :class:`~lambdalib.gait_lambda.GaitFold`. One row per (run, t)."""
+    from .gait_lambda import load_pair
+
+    rows = []
+    for _, run in runs.iterrows():
+        fold = folds[(run["pair"], run["held_out"])]
+        model_x, model_y = load_pair(run)
+        curve = correlation_over_steps(model_x, model_y, diffusion, fold.x_test, fold.y_test, steps,
+                                       seed=int(run["seed"]))
+        rows.append(curve.assign(pair=run["pair"], variant=run["variant"], held_out=run["held_out"], seed=run["seed"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def probe_table(runs: pd.DataFrame, folds: dict, diffusion: GaussianDiffusion, *, kinds=("linear",),
+                label: str = "task") -> pd.DataFrame:
+    """Probe accuracy of the ``label`` (default the 27 tasks) from each model's time-pooled
+    latents at t = 0: probes fitted on the training subjects, scored on the held-out one
+    (:func:`lambdalib.probing.probe_accuracy`). One row per (run, model, probe kind)."""
+    from .gait_lambda import PAIRS
+    from .probing import pool_latents, probe_accuracy
+
+    rows = []
+    for _, run in runs.iterrows():
+        fold = folds[(run["pair"], run["held_out"])]
+        train, test = run_latents(run, fold, diffusion, split="train"), run_latents(run, fold, diffusion)
+        for k, (modality, side) in enumerate(zip(PAIRS[run["pair"]], "XY")):
+            for kind in kinds:
+                acc = probe_accuracy(pool_latents(train[k]), fold.labels_train[label], pool_latents(test[k]),
+                                     fold.labels_test[label], kind=kind, seed=int(run["seed"]))
+                rows.append({"pair": run["pair"], "variant": run["variant"], "held_out": run["held_out"],
+                             "seed": run["seed"], "model": f"{side}|{'Y' if side == 'X' else 'X'} ({modality})",
+                             "probe": kind, "accuracy": acc})
+    return pd.DataFrame(rows)

@@ -14,7 +14,7 @@ from .experiment import PairResult
 from .synthetic import variant_name
 
 __all__ = ["plot_pair_data", "plot_training_curves", "plot_loss_curves", "plot_samples", "plot_cycles",
-           "variant_color", "VARIANT_COLORS"]
+           "plot_umap_grid", "plot_step_curves", "plot_probe_bars", "variant_color", "VARIANT_COLORS"]
 
 VARIANT_COLORS = {"w/o align": "tab:blue", "LaMbDA": "tab:red"}
 
@@ -130,5 +130,68 @@ def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray
             if row == 1:
                 ax.set_xlabel("time within window [s]")
     axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_umap_grid(embeddings: dict, labels, *, pairs: list[str], variants: list[str]) -> plt.Figure:
+    """UMAPs of two models' latents: ``embeddings[(pair, variant)]`` is ``(2b, 2)``, the X model's
+    ``b`` windows first (circles), then the Y model's (crosses), coloured by ``labels`` ``(b,)``
+    (categories in order of first appearance). One row per pair, one column per variant."""
+    codes, names = pd.factorize(pd.Series(labels))
+    fig, axes = plt.subplots(len(pairs), len(variants), figsize=(4.0 * len(variants), 3.4 * len(pairs)),
+                             squeeze=False)
+    for i, pair in enumerate(pairs):
+        for j, variant in enumerate(variants):
+            ax, e = axes[i, j], embeddings[(pair, variant)]
+            b = len(e) // 2
+            kw = dict(c=codes, cmap="turbo", vmin=0, vmax=len(names) - 1, s=9)
+            ax.scatter(e[:b, 0], e[:b, 1], marker="o", alpha=0.7, label="X model", **kw)
+            points = ax.scatter(e[b:, 0], e[b:, 1], marker="x", alpha=0.7, linewidths=0.8, label="Y model", **kw)
+            ax.set(xlabel="UMAP 1 [a.u.]", ylabel=f"{pair}\nUMAP 2 [a.u.]" if j == 0 else "UMAP 2 [a.u.]")
+            if i == 0:
+                ax.set_title(variant, fontsize=10)
+                ax.legend(fontsize=7, loc="best")
+    bar = fig.colorbar(points, ax=axes.ravel().tolist(), shrink=0.6)
+    bar.set_label(f"task ({names[0]} ... {names[-1]})")
+    return fig
+
+
+def plot_step_curves(frame: pd.DataFrame, columns: list[str], labels: dict[str, str], *, x: str = "t",
+                     x_label: str = "diffusion step t") -> plt.Figure:
+    """One panel per column of ``frame`` against ``x``: per variant, the mean over all other
+    rows as a line and +- 1 sd as a band."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(4.2 * len(columns), 3.2), squeeze=False)
+    for ax, column in zip(axes[0], columns):
+        for variant, part in frame.groupby("variant", sort=False):
+            stats = part.groupby(x)[column].agg(["mean", "std"])
+            color = variant_color(variant)
+            ax.plot(stats.index, stats["mean"], color=color, marker="o", ms=3, label=variant)
+            ax.fill_between(stats.index, stats["mean"] - stats["std"], stats["mean"] + stats["std"],
+                            color=color, alpha=0.2, lw=0)
+        ax.set(xlabel=x_label, ylabel=labels[column])
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probe_bars(probes: pd.DataFrame, objectives, *, floors: dict[str, dict[str, float]],
+                    chance: float) -> plt.Figure:
+    """Mean probe accuracy per objective (bars, one panel per probe kind; error bars = sd over
+    the per-fold averages), with horizontal reference lines: ``floors[probe]`` = {label: value}
+    and the chance level."""
+    kinds = list(dict.fromkeys(probes["probe"]))
+    fig, axes = plt.subplots(1, len(kinds), figsize=(4.6 * len(kinds), 3.4), squeeze=False, sharey=True)
+    for ax, kind in zip(axes[0], kinds):
+        per_fold = probes[probes.probe == kind].groupby(["variant", "held_out", "seed"])["accuracy"].mean()
+        stats = per_fold.groupby("variant").agg(["mean", "std"]).loc[list(objectives)]
+        ax.bar(range(len(stats)), stats["mean"], yerr=stats["std"], capsize=3,
+               color=[variant_color(v) for v in stats.index])
+        ax.set_xticks(range(len(stats)), stats.index, rotation=30)
+        for (label, value), ls in zip(floors.get(kind, {}).items(), ("--", "-.", ":")):
+            ax.axhline(value, color="0.3", ls=ls, lw=1, label=label)
+        ax.axhline(chance, color="k", ls=":", lw=1, label=f"chance ({chance:.3f})")
+        ax.set(ylabel=f"{kind} probe accuracy [fraction]", ylim=(0, 1))
+        ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     return fig
