@@ -3,14 +3,15 @@ stand-in and its planar inverse dynamics)."""
 
 import h5py
 import numpy as np
+import pandas as pd
 import pytest
 
 from lambdalib.data.gait import (
-    AXES, MOMENT_JOINTS, ANGLE_JOINTS, N_PHASE, REQUIRED, SIDES, TASKS, GaitFileError, _drop_bad_strides,
-    load_gait, parse_task, task_name, task_table,
+    AXES, MOMENT_JOINTS, ANGLE_JOINTS, N_PHASE, REQUIRED, SIDES, TASKS, GaitData, GaitFileError, _drop_bad_strides,
+    continuous_windows, load_gait, parse_task, resample_stride, stride_windows, task_name, task_table,
 )
 from lambdalib.data.gait_sim import (
-    G, SIMULATED_MODALITIES, Body, inverse_dynamics, leg_points, phase_derivative, simulate_gait,
+    G, SIMULATED_MODALITIES, Body, inverse_dynamics, leg_points, phase_derivative, simulate_gait, stride_time,
 )
 
 BODY = Body(height=1.75, mass=70.0)
@@ -18,9 +19,11 @@ BODY = Body(height=1.75, mass=70.0)
 
 # --- the loader, on a tiny fixture in the file's layout --------------------------------------
 
-def write_matrix(group, name, x):
-    """A (n_strides, 150) matrix as MATLAB v7.3 stores it: transposed, with MATLAB_class."""
-    ds = group.create_dataset(name, data=np.asarray(x, dtype=np.float64).T)
+def write_matrix(group, name, x, transposed=False):
+    """A matrix with MATLAB_class "double", as h5py shows it: strides as rows, ``(n_strides, 150)``
+    (how public scripts index the real file), or with ``transposed`` as ``(150, n_strides)``."""
+    x = np.asarray(x, dtype=np.float64)
+    ds = group.create_dataset(name, data=x.T if transposed else x)
     ds.attrs["MATLAB_class"] = np.bytes_("double")
 
 
@@ -54,15 +57,19 @@ def subject_rows(si):
 
 
 def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), n_strides=4,
-                  skip=(), bad_strides=True, stepsout=None, details=None, descriptions=None):
+                  skip=(), bad_strides=True, stepsout=None, details=None, descriptions=None, cycles=None,
+                  transposed=False):
     """``Gaitcycle/<subject>/<trial>/...`` with every REQUIRED dataset (the force plate as x/y/z
     groups) except those in ``skip``. Channel values encode where they are so reads can be checked.
     In AB01/s1i0, stride 1 holds a NaN and stride 2 is all zeros (as missing strides are).
     Each subject has a ``subjectdetails`` cell (``details[subject]`` rows, default
     :func:`subject_rows`, None for none) and each trial a ``description`` cell of its speed and
     incline (``descriptions[(subject, trial)]`` rows to replace it), and ``stepsout[(subject, trial)]``
-    as that trial's ``stepsout`` (none by default)."""
-    stepsout, details, descriptions = stepsout or {}, details or {}, descriptions or {}
+    as that trial's ``stepsout`` (none by default). ``cycles[(subject, trial)]`` maps
+    ``"<side>/time"`` or ``"<side>/frame"`` to the array written as ``cycles/<side>/...`` (h5py's
+    view: a stride's 150 times as a row; heel-strike frames as a column). ``transposed`` writes the
+    stride matrices as ``(150, n_strides)``."""
+    stepsout, details, descriptions, cycles = stepsout or {}, details or {}, descriptions or {}, cycles or {}
     with h5py.File(path, "w", userblock_size=512) as f:  # MATLAB v7.3 keeps a 512-byte header
         root = f.create_group("Gaitcycle")
         for si, subject in enumerate(subjects):
@@ -76,6 +83,9 @@ def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), 
                                                               [["speed", speed], ["incline", incline]]))
                 if (subject, trial) in stepsout:
                     write_matrix(g, "stepsout", np.atleast_2d(stepsout[subject, trial]))
+                for key, x in cycles.get((subject, trial), {}).items():
+                    side, _, name = key.partition("/")
+                    write_matrix(g.require_group(f"cycles/{side}"), name, x)
                 for ci, m in enumerate(REQUIRED):
                     if m in skip:
                         continue
@@ -87,7 +97,7 @@ def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), 
                             x[1, 5] = np.nan
                             x[2] = 0.0
                         parent, _, name = leaf.rpartition("/")
-                        write_matrix(g.require_group(parent), name, x)
+                        write_matrix(g.require_group(parent), name, x, transposed)
     with open(path, "r+b") as f:  # the text header MATLAB writes into the user block
         f.write(b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2018 HDF5 schema 1.00 .")
     return path
@@ -140,6 +150,38 @@ def test_loader_reads_fixture(tmp_path):
     np.testing.assert_allclose(data.subjects.to_numpy(), [[1.70, 60.0], [1.71, 61.0]])  # from subjectdetails
     assert data.windows(["kinematics/jointangles/left/hip/x", "kinetics/jointmoment/left/hip/x"]).shape == (
         2 + 4 + 4 + 4, N_PHASE, 2)
+
+
+def test_loader_reads_either_orientation(tmp_path):
+    rows = load_gait(write_fixture(tmp_path / "rows.mat"))
+    cols = load_gait(write_fixture(tmp_path / "cols.mat", transposed=True))
+    for m in ("kinematics/jointangles/right/knee/x", "kinetics/forceplate/left/force/z"):
+        np.testing.assert_array_equal(rows.get("AB02", "s1i0", m), cols.get("AB02", "s1i0", m))
+    assert rows.get("AB02", "s1i0", m).shape == (4, N_PHASE)
+
+
+def stride_times(seconds, start=0.0):
+    """``cycles/<side>/time`` of strides lasting ``seconds``: 150 sample times per stride, at k/150."""
+    starts = start + np.concatenate([[0.0], np.cumsum(seconds)[:-1]])
+    return starts[:, None] + np.asarray(seconds)[:, None] * np.arange(N_PHASE) / N_PHASE  # (n_strides, 150)
+
+
+def test_loader_reads_stride_durations_from_cycles(tmp_path):
+    cycles = {("AB01", "s1i0"): {"right/time": stride_times([1.0, 1.1, 1.2, 1.3], start=3.0)},
+              ("AB02", "s1i0"): {"left/frame": np.array([[10, 120, 230, 345, 460]]).T},  # heel strikes, 100 Hz
+              ("AB02", "s0x8d7x5"): {"right/time": stride_times([1.2] * 4)}}
+    data = load_gait(write_fixture(tmp_path / "x.mat", cycles=cycles))
+    # AB01/s1i0 drops strides 2 (NaN) and 3 (zeros): their durations go with them
+    np.testing.assert_allclose(data.stride_seconds["AB01"]["s1i0"], [1.0, 1.3])
+    np.testing.assert_allclose(data.stride_seconds["AB02"]["s1i0"], [1.1, 1.1, 1.15, 1.15])
+    assert np.isnan(data.stride_seconds["AB01"]["s0x8d7x5"]).all()          # no cycles: NaN
+    mods = ["kinematics/jointangles/right/knee/x"]
+    with pytest.raises(ValueError, match=r"x\.mat.*'AB01'.*'s0x8d7x5'.*cycles/<side>/time or frame"):
+        continuous_windows(data, mods)
+    w, labels = continuous_windows(data, mods, subjects=["AB02"], window=300, overlap=0.5)
+    assert labels.task.tolist() == ["s0x8d7x5"] * 2 + ["s1i0"] * 2                 # 480 and 450 samples
+    with pytest.raises(GaitFileError, match=r"y\.mat:Gaitcycle/AB02/s1i0/cycles/left/frame.*5 heel strikes"):
+        load_gait(write_fixture(tmp_path / "y.mat", cycles={("AB02", "s1i0"): {"left/frame": np.array([[1, 2, 3]]).T}}))
 
 
 def test_loader_selects_subjects_tasks_modalities(tmp_path):
@@ -367,3 +409,49 @@ def test_stride_windows_and_folds():
     assert all(held not in train for train, held in folds)
     with pytest.raises(ValueError, match="overlap"):
         stride_windows(data, mods, overlap=1.0)
+
+
+def test_resample_stride_matches_periodic_interp():
+    x = np.random.default_rng(0).normal(size=(N_PHASE, 2))
+    got = resample_stride(x, 113)
+    phase = np.arange(113) / 113
+    for c in range(2):
+        np.testing.assert_allclose(got[:, c], np.interp(phase, np.arange(N_PHASE) / N_PHASE, x[:, c], period=1.0))
+
+
+def test_continuous_windows_put_strides_at_their_durations():
+    # one subject, one task, 6 strides; stride i = 1000 i + sin(2 pi phase), lasting 1.1, 0.9, 1.2, ... s
+    seconds = np.array([1.1, 0.9, 1.2, 1.0, 1.15, 0.95])
+    phase = np.arange(N_PHASE) / N_PHASE
+    strides = 1000 * np.arange(6)[:, None] + np.sin(2 * np.pi * phase)        # (6, 150)
+    data = GaitData("hand-made", {"S1": {"s1i0": {"a": strides, "b": -strides}}}, pd.DataFrame(),
+                    pd.DataFrame(), stride_seconds={"S1": {"s1i0": seconds}})
+    w, labels = continuous_windows(data, ["a", "b"], window=300, overlap=0.5)
+    n = np.round(seconds * 100).astype(int)                                   # 110, 90, 120, ... samples
+    assert len(w) == (n.sum() - 300) // 150 + 1 and w.shape[1:] == (300, 2)
+    seq = np.concatenate([w[0], w[1][150:]])                                  # the first 450 samples
+    np.testing.assert_allclose(seq[:110, 0], np.sin(2 * np.pi * np.arange(110) / 110), atol=1e-3)  # 1.1 s -> 110
+    starts = np.cumsum(n)[:-1]
+    assert [seq[k, 0] for k in starts if k < 450] == [1000.0, 2000.0, 3000.0, 4000.0]  # heel strikes on the grid
+    np.testing.assert_array_equal(w[..., 1], -w[..., 0])
+    np.testing.assert_array_equal(w[1, :150], w[0, 150:])                     # 50% overlap
+    ref = stride_windows(data, ["a", "b"])[1]
+    assert list(labels.columns) == list(ref.columns) and set(labels.task) == {"s1i0"}
+    assert (labels.speed == 1.0).all() and (labels.incline == 0.0).all()
+    with pytest.raises(ValueError, match="overlap"):
+        continuous_windows(data, ["a"], overlap=1.0)
+    with pytest.raises(ValueError, match="rate_hz"):
+        continuous_windows(data, ["a"], rate_hz=0)
+
+
+def test_simulated_stride_seconds_and_continuous_windows(sim):
+    for s in sim.subject_names:
+        for t in sim.task_names:
+            expected = stride_time(parse_task(t)[0], sim.subjects.loc[s, "height_m"])
+            np.testing.assert_allclose(sim.stride_seconds[s][t], np.full(5, expected))
+    w, labels = continuous_windows(sim, ["kinematics/jointangles/right/knee/x"])
+    per_task = labels.groupby(["subject", "task"]).size()
+    for (s, t), k in per_task.items():
+        n = 5 * int(round(sim.stride_seconds[s][t][0] * 100))
+        assert k == (n - 300) // 150 + 1
+    assert len(w) == per_task.sum()

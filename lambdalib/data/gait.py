@@ -11,7 +11,12 @@ are laid out as::
     Gaitcycle/<ABxx>/<trial>/kinetics/forceplate/{left,right}/{force,moment}[/{x,y,z}]
 
 with ``<trial>`` = speed x incline, e.g. ``s1x2i7x5`` = 1.2 m/s, +7.5 deg (``x`` is the decimal
-point, ``d`` down, ``i`` up). Angles are in degrees, joint moments in N mm / kg.
+point, ``d`` down, ``i`` up). Angles are in degrees, joint moments in N mm / kg. Public scripts that
+read the file with h5py index these arrays as ``[stride, phase]`` (h5py shape ``(n_strides, 150)``);
+the loader takes that orientation, or the transposed one, whichever has 150 columns. Each trial's
+``cycles/{left,right}/time`` (the time of each of a stride's 150 samples, s) or ``.../frame``
+(heel-strike frames of the 100 Hz recording) give the strides' durations, which
+:func:`continuous_windows` needs to put the strides back on a 100 Hz time axis.
 
 :func:`load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
 stand-in data with the same structure (``load_gait("simulated")``, see
@@ -21,6 +26,8 @@ stand-in data with the same structure (``load_gait("simulated")``, see
     data.get("AB01", "s1i0", "kinematics/jointangles/right/knee/x")  # (n_strides, 150), degrees
     data.windows(["kinematics/jointangles/right/knee/x", "kinetics/jointmoment/right/knee/x"])
     # -> (b, 150, 2): strides of every subject and task, channel-last
+    stride_windows(data, mods)       # LaMbDA's windows: 300 phase samples = two strides
+    continuous_windows(data, mods)   # 300 samples at 100 Hz = 3 s, strides at their own durations
 
 A stride holding a NaN, or all zeros in a channel that is not all zeros for the whole trial
 (how missing strides are filled in the file), is dropped, and so is a stride the authors flagged
@@ -42,14 +49,16 @@ import pandas as pd
 
 from lambdalib.profiles import check_choice
 
-__all__ = ["N_PHASE", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
+__all__ = ["N_PHASE", "RATE_HZ", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
            "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
-           "read_incline_experiment", "load_gait", "stride_summary", "stride_windows", "leave_subject_out"]
+           "read_incline_experiment", "load_gait", "stride_summary", "stride_windows", "resample_stride", "continuous_windows",
+           "leave_subject_out"]
 
 N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
 SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
 INCLINES = (-10.0, -7.5, -5.0, -2.5, 0.0, 2.5, 5.0, 7.5, 10.0)  # treadmill inclines, degrees
 SIDES = ("left", "right")
+RATE_HZ = 100.0                                # sampling rate of the recordings (Embry 2018)
 ANGLE_JOINTS = ("hip", "knee", "ankle", "pelvis", "foot")
 MOMENT_JOINTS = ("hip", "knee", "ankle")
 AXES = ("x", "y", "z")
@@ -119,6 +128,8 @@ class GaitData:
     ``mass_kg`` (NaN where the source does not give them); ``dropped`` has one row per trial:
     ``subject, task, n_kept, n_nan, n_zero, n_out`` (strides kept, dropped for a NaN, dropped as
     all-zero, dropped as flagged outliers in the file's ``stepsout``; always 0 when simulated).
+    ``stride_seconds[subject][task]`` = ``(n_strides,)`` durations (s) of the kept strides, NaN
+    where the source does not give them (a file without ``cycles``); empty if not known at all.
     """
 
     source: str
@@ -126,6 +137,7 @@ class GaitData:
     subjects: pd.DataFrame
     dropped: pd.DataFrame
     units: dict = field(default_factory=dict)
+    stride_seconds: dict = field(default_factory=dict)
 
     @property
     def subject_names(self) -> list[str]:
@@ -158,6 +170,25 @@ class GaitData:
         return np.concatenate(out, axis=0)
 
 
+def _window_starts(n: int, window: int, overlap: float) -> np.ndarray:
+    """Starts of the windows of ``window`` samples, ``overlap`` shared, that fit in ``n`` samples."""
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"overlap must be in [0, 1), got {overlap!r}")
+    return np.arange(0, n - window + 1, max(1, int(round(window * (1 - overlap)))))
+
+
+def _cut_windows(sequences, window: int, overlap: float) -> tuple[np.ndarray, pd.DataFrame]:
+    """Cut each ``(subject, task, seq (n, c))`` into windows; returns ``(b, window, c)`` and labels."""
+    out, rows = [], []
+    for s, t, seq in sequences:
+        starts = _window_starts(len(seq), window, overlap)
+        out.append(seq[starts[:, None] + np.arange(window)])                        # (k, window, c)
+        rows += [{"subject": s, "task": t, "speed": parse_task(t)[0], "incline": parse_task(t)[1]}] * len(starts)
+    if not rows:
+        raise ValueError(f"no (subject, task) holds a full window of {window} samples")
+    return np.concatenate(out, axis=0), pd.DataFrame(rows)
+
+
 def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int = 2 * N_PHASE,
                    overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
     """LaMbDA's windows (A.6.3): each (subject, task)'s strides joined into one sequence, cut into
@@ -167,19 +198,49 @@ def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int =
     given, and a DataFrame of ``subject``, ``task``, ``speed``, ``incline`` per window (the task
     is the 27-way label of the probing chapters).
     """
-    if not 0.0 <= overlap < 1.0:
-        raise ValueError(f"overlap must be in [0, 1), got {overlap!r}")
-    stride = max(1, int(round(window * (1 - overlap))))
-    out, rows = [], []
-    for s in data.subject_names if subjects is None else list(subjects):
-        for t in data.strides[s]:
-            seq = np.stack([data.get(s, t, m).reshape(-1) for m in modalities], axis=-1)  # (n_strides * 150, c)
-            starts = np.arange(0, len(seq) - window + 1, stride)
-            out.append(seq[starts[:, None] + np.arange(window)])                        # (k, window, c)
-            rows += [{"subject": s, "task": t, "speed": parse_task(t)[0], "incline": parse_task(t)[1]}] * len(starts)
-    if not out:
-        raise ValueError("no (subject, task) holds a full window: fewer strides than window / 150")
-    return np.concatenate(out, axis=0), pd.DataFrame(rows)
+    _window_starts(0, window, overlap)  # checks overlap
+    seqs = ((s, t, np.stack([data.get(s, t, m).reshape(-1) for m in modalities], axis=-1))  # (n_strides * 150, c)
+            for s in (data.subject_names if subjects is None else list(subjects)) for t in data.strides[s])
+    return _cut_windows(seqs, window, overlap)
+
+
+def resample_stride(x: np.ndarray, n: int) -> np.ndarray:
+    """One stride ``(150, c)`` sampled at phases k/150, linearly interpolated (periodically, as
+    ``np.interp(..., period=1)``) to ``n`` samples at phases j/n: ``(n, c)``."""
+    pos = np.arange(n) * (x.shape[0] / n)                                   # (n,) in units of samples
+    i = np.floor(pos).astype(int)
+    frac = (pos - i)[:, None]
+    return (1 - frac) * x[i] + frac * x[(i + 1) % x.shape[0]]
+
+
+def continuous_windows(data: "GaitData", modalities, subjects=None, *, rate_hz: float = RATE_HZ,
+                       window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """The issue's continuous windows: each stride put back on a ``rate_hz`` time axis, i.e.
+    resampled from 150 phase samples to ``round(duration * rate_hz)`` samples
+    (:func:`resample_stride`; a 1.1 s stride gives 110), the strides of each (subject, task)
+    joined, and the sequence cut into windows of ``window`` samples with ``overlap``.
+
+    Same output as :func:`stride_windows`: ``(windows (b, window, c), labels)``; at 100 Hz a window
+    of 300 is 3 s, about 2.7 strides at 1 m/s. Needs ``data.stride_seconds`` (ValueError naming
+    the subject and task where a duration is missing).
+    """
+    if not rate_hz > 0:
+        raise ValueError(f"rate_hz must be > 0, got {rate_hz!r}")
+    _window_starts(0, window, overlap)  # checks overlap
+
+    def sequences():
+        for s in data.subject_names if subjects is None else list(subjects):
+            for t in data.strides[s]:
+                seconds = np.asarray(data.stride_seconds.get(s, {}).get(t, []), dtype=np.float64)
+                x = np.stack([data.get(s, t, m) for m in modalities], axis=-1)  # (n_strides, 150, c)
+                if len(seconds) != len(x) or not np.all(seconds > 0):
+                    raise ValueError(
+                        f"{data.source}: subject {s!r}, task {t!r} has no stride durations (stride_seconds); "
+                        "a real file gives them in Gaitcycle/<ABxx>/<trial>/cycles/<side>/time or frame")
+                n = np.round(seconds * rate_hz).astype(int)                    # samples per stride
+                yield s, t, np.concatenate([resample_stride(xi, ni) for xi, ni in zip(x, n)])  # (sum n, c)
+
+    return _cut_windows(sequences(), window, overlap)
 
 
 def leave_subject_out(subjects) -> list[tuple[list[str], str]]:
@@ -190,9 +251,9 @@ def leave_subject_out(subjects) -> list[tuple[list[str], str]]:
     return [([s for s in subjects if s != held_out], held_out) for held_out in subjects]
 
 
-def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
-    """Drop strides (rows) with a NaN in any channel, or all zeros in a channel that is not
-    all zeros for the whole trial. Returns the kept leaves, n_nan and n_zero."""
+def _bad_strides(leaves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per stride (row): a NaN in any channel; all zeros in a channel that is not all zeros for
+    the whole trial (and no NaN). Two bool arrays ``(n_strides,)``."""
     arrays = list(leaves.values())
     nan = np.zeros(len(arrays[0]), dtype=bool)
     zero = np.zeros_like(nan)
@@ -201,7 +262,12 @@ def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarr
         row_zero = (x == 0).all(axis=1)
         if not row_zero.all():  # a channel the file never fills is kept as it is
             zero |= row_zero
-    zero &= ~nan
+    return nan, zero & ~nan
+
+
+def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
+    """Drop the strides :func:`_bad_strides` flags. Returns the kept leaves, n_nan and n_zero."""
+    nan, zero = _bad_strides(leaves)
     keep = ~(nan | zero)
     return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
 
@@ -314,7 +380,9 @@ def _outlier_strides(trial, n_strides: int, where: str) -> np.ndarray:
 
 
 def _read_matrix(ds, where: str) -> np.ndarray:
-    """A MATLAB v7.3 numeric matrix as ``(n_strides, 150)`` float64 (MATLAB stores it transposed)."""
+    """A numeric matrix of strides as ``(n_strides, 150)`` float64. h5py shows MATLAB's arrays
+    transposed; public scripts read the file's strides as h5py rows (``(n_strides, 150)``), which
+    is taken when it has 150 columns, else the transposed ``(150, n_strides)``."""
     cls = _matlab_class(ds, "double")
     if cls not in ("double", "single"):
         raise GaitFileError(f"{where}: MATLAB class {cls!r}, expected a double matrix")
@@ -322,10 +390,38 @@ def _read_matrix(ds, where: str) -> np.ndarray:
         x = np.asarray(ds[()], dtype=np.float64)
     except OSError as e:  # a truncated file can open yet fail on the data
         raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
-    x = x.T if "MATLAB_class" in ds.attrs else x
+    if x.ndim == 2 and x.shape[1] != N_PHASE and x.shape[0] == N_PHASE:
+        x = x.T
     if x.ndim != 2 or x.shape[1] != N_PHASE:
-        raise GaitFileError(f"{where}: shape {x.shape} (as MATLAB sees it), expected (n_strides, {N_PHASE})")
+        raise GaitFileError(f"{where}: shape {x.shape} (as h5py sees it), expected (n_strides, {N_PHASE}) "
+                            f"or ({N_PHASE}, n_strides)")
     return x
+
+
+def _stride_seconds(trial, n_strides: int, where: str) -> np.ndarray:
+    """Durations (s) of a trial's ``n_strides`` strides from ``cycles/<side>/time`` (each stride's
+    150 sample times, taken at phases k/150: duration = (t_149 - t_0) * 150 / 149) or else
+    ``cycles/<side>/frame`` (``n_strides + 1`` heel-strike frames at 100 Hz, or each sample's
+    frame like ``time``), right side first. NaN when the trial has neither (they are optional)."""
+    for side in ("right", "left"):
+        for name in ("time", "frame"):
+            key = f"cycles/{side}/{name}"
+            if key not in trial:
+                continue
+            scale = 1.0 if name == "time" else 1.0 / RATE_HZ
+            x = np.asarray(_read_value(trial[key], f"{where}/{key}"), dtype=np.float64)
+            if x.ndim == 2 and N_PHASE in x.shape and min(x.shape) > 1:        # per-sample times / frames
+                x = x if x.shape[1] == N_PHASE and (x.shape[0] == n_strides or x.shape[0] != N_PHASE) else x.T
+                seconds = (x[:, -1] - x[:, 0]) * N_PHASE / (N_PHASE - 1) * scale
+            elif name == "frame" and x.size == n_strides + 1:                   # heel strikes
+                seconds = np.diff(np.ravel(x)) * scale
+            else:
+                raise GaitFileError(f"{where}/{key}: shape {x.shape} (as MATLAB sees it) fits neither "
+                                    f"{n_strides} strides x {N_PHASE} samples nor {n_strides + 1} heel strikes")
+            if len(seconds) != n_strides:
+                raise GaitFileError(f"{where}/{key}: {len(seconds)} strides, the trial's data hold {n_strides}")
+            return seconds
+    return np.full(n_strides, np.nan)
 
 
 def _leaves(group, prefix: str, where: str) -> dict[str, np.ndarray]:
@@ -346,7 +442,8 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
     ``subjects`` / ``tasks`` restrict what is read (default all found); ``modalities`` to a
     subset of :data:`REQUIRED` (default all, the force plate's components included). Drops the
     strides each trial's ``stepsout`` flags, reads ``height_m`` and ``mass_kg`` from each subject's
-    ``subjectdetails`` and checks each trial's ``description`` against its name (each when present).
+    ``subjectdetails`` and checks each trial's ``description`` against its name, and reads the
+    strides' durations from each trial's ``cycles`` (:func:`_stride_seconds`; each when present).
     Raises FileNotFoundError for a missing file and :class:`GaitFileError` (naming the file and
     what is wrong) for an unreadable or truncated file, a wrong layout, a malformed
     ``subjectdetails``, ``description`` or ``stepsout``, or a description that disagrees with the
@@ -363,7 +460,7 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
     except OSError as e:
         raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e}); "
                             "is it truncated, or saved without -v7.3?") from e
-    strides, dropped, details = {}, [], []
+    strides, durations, dropped, details = {}, {}, [], []
     with f:
         if ROOT_GROUP not in f:
             raise GaitFileError(f"{path}: no group '{ROOT_GROUP}' (found {sorted(f)[:10]}); not InclineExperiment.mat?")
@@ -377,7 +474,7 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
             trials = sorted((k for k in root[subject] if _TASK_RE.match(k)), key=parse_task)
             if not trials:
                 raise GaitFileError(f"{path}: '{ROOT_GROUP}/{subject}' holds no trial like 's1i0'")
-            strides[subject] = {}
+            strides[subject], durations[subject] = {}, {}
             details.append(_subject_details(root[subject], f"{path}:{ROOT_GROUP}/{subject}"))
             for task in (trials if tasks is None else tasks):
                 where = f"{path}:{ROOT_GROUP}/{subject}/{task}"
@@ -395,15 +492,19 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
                 counts = {k: len(v) for k, v in leaves.items()}
                 if len(set(counts.values())) != 1:
                     raise GaitFileError(f"{where}: channels hold different numbers of strides {counts}")
-                out = _outlier_strides(trial, len(next(iter(leaves.values()))), where)
-                kept, n_nan, n_zero = _drop_bad_strides({k: v[~out] for k, v in leaves.items()})
-                strides[subject][task] = kept
-                dropped.append((subject, task, len(next(iter(kept.values()))), n_nan, n_zero, int(out.sum())))
+                n_strides = len(next(iter(leaves.values())))
+                out = _outlier_strides(trial, n_strides, where)
+                seconds = _stride_seconds(trial, n_strides, where)[~out]
+                nan, zero = _bad_strides({k: v[~out] for k, v in leaves.items()})
+                strides[subject][task] = {k: v[~out][~(nan | zero)] for k, v in leaves.items()}
+                durations[subject][task] = seconds[~(nan | zero)]
+                dropped.append((subject, task, int((~(nan | zero)).sum()), int(nan.sum()), int(zero.sum()),
+                                int(out.sum())))
     subj = pd.DataFrame(details, columns=["height_m", "mass_kg"], index=pd.Index(list(strides), name="subject"))
     units = {"jointangles": "deg", "jointmoment": "N mm / kg", "forceplate": "as in the file"}
     return GaitData(source=str(path), strides=strides, subjects=subj,
                     dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
-                    units=units)
+                    units=units, stride_seconds=durations)
 
 
 def load_gait(source: str | os.PathLike = "simulated", *, subjects=None, tasks=None, modalities=None,

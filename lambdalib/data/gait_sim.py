@@ -289,6 +289,8 @@ def simulate_gait(*, seed: int = 0, n_subjects: int = 10, n_strides: int = 20, s
     ``source="simulated"``. Each subject and task draws from its own random stream
     (``SeedSequence([seed, subject, task, side])``), so a subset gives the same numbers as the
     whole. Heights ~ N(1.74, 0.08) m, BMI ~ N(23.5, 2) kg/m^2. Moments in N mm / kg like the file.
+    Every stride of a subject and task lasts :func:`stride_time` (``data.stride_seconds``): the
+    simulator varies stance fraction and joint angles from stride to stride, not stride time.
     """
     if n_subjects < 1 or n_strides < 1:
         raise ValueError(f"n_subjects and n_strides must be >= 1, got {n_subjects!r}, {n_strides!r}")
@@ -297,7 +299,7 @@ def simulate_gait(*, seed: int = 0, n_subjects: int = 10, n_strides: int = 20, s
     tasks = TASKS if tasks is None else [check_choice("task", t, TASKS) for t in tasks]
     wanted = SIMULATED_MODALITIES if modalities is None else [
         check_choice("modality (simulated)", m, SIMULATED_MODALITIES) for m in modalities]
-    strides, info, dropped = {}, [], []
+    strides, seconds, info, dropped = {}, {}, [], []
     for name in subjects:
         i = names.index(name)
         rng = np.random.default_rng(np.random.SeedSequence([seed, i]))
@@ -307,7 +309,7 @@ def simulate_gait(*, seed: int = 0, n_subjects: int = 10, n_strides: int = 20, s
         offsets, scales = 2.0 * rng.standard_normal(3), 1.0 + 0.06 * rng.standard_normal(3)
         beta_subject = 0.01 * rng.standard_normal()
         info.append((name, height, mass))
-        strides[name] = {}
+        strides[name], seconds[name] = {}, {}
         for task in tasks:
             speed, incline = parse_task(task)
             mods = {}
@@ -321,10 +323,11 @@ def simulate_gait(*, seed: int = 0, n_subjects: int = 10, n_strides: int = 20, s
                 mods[f"kinetics/forceplate/{side}/force/x"] = grf[:, 0]
                 mods[f"kinetics/forceplate/{side}/force/z"] = grf[:, 1]
             strides[name][task] = {m: mods[m] for m in wanted}
+            seconds[name][task] = np.full(n_strides, stride_time(speed, height))  # no stride-time variability
             dropped.append((name, task, n_strides, 0, 0, 0))
     subj = pd.DataFrame(info, columns=["subject", "height_m", "mass_kg"]).set_index("subject")
     units = {"jointangles": "deg (simulated)", "jointmoment": "N mm / kg (simulated)",
              "forceplate": "N, lab frame: x forward, z up (simulated)"}
     return GaitData(source="simulated", strides=strides, subjects=subj,
                     dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
-                    units=units)
+                    units=units, stride_seconds=seconds)
