@@ -68,19 +68,25 @@ REQUIRED = tuple(
     [f"kinematics/jointangles/{s}/{j}/{a}" for s in SIDES for j in ANGLE_JOINTS for a in AXES]
     + [f"kinetics/jointmoment/{s}/{j}/{a}" for s in SIDES for j in MOMENT_JOINTS for a in AXES]
     + [f"kinetics/forceplate/{s}/{q}" for s in SIDES for q in ("force", "moment")])
-# Approximate able-bodied ranges for level walking near 1 m/s, against which the simulated
-# stand-in is checked: column of stride_summary -> (low, high, source). The ankle-moment, GRF
-# and stance bounds are those the project's issue gives; the range-of-motion bounds are our own
-# approximate reading of textbook values, not copied from a table of the works named ("cf."):
-# check them against those sources before relying on a verdict.
+# Able-bodied ranges for level walking near 1 m/s, against which the simulated stand-in is
+# checked: column of stride_summary -> (low, high, source). What each source was checked against
+# (chapters/gait_data.md, "Sources"):
+# - ankle: Perry (1992), Gait Analysis, ch. 4, Table 4.1 ("Ankle motion during a stride"): arcs
+#   from 10 deg dorsiflexion (12-48% of the cycle) to 20 deg plantarflexion (48-62%), a 30 deg
+#   range; the +-5 deg around it is ours (approx.).
+# - hip, knee: the usual textbook arcs (hip about 40-45 deg, knee from near 0 to about 60 deg);
+#   no primary table (Perry 1992, Kadaba et al. 1990, Winter 2009) could be retrieved, so these
+#   bounds are approximate and unverified.
+# - ankle moment, GRF peaks, stance: the bounds the project's issue gives; Perry (1992, Atlas of
+#   Limb Prosthetics ch. 13) gives "approximately 60%" stance.
 GAIT_NORMS = {
-    "hip_rom_deg": (40.0, 50.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
-    "knee_rom_deg": (55.0, 65.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
-    "ankle_rom_deg": (25.0, 35.0, "approx.; cf. Winter 2009, Kadaba et al. 1990"),
-    "ankle_pf_moment_Nm_per_kg": (1.4, 1.8, "issue brief; cf. Winter 2009"),
-    "grf_peak1_bw": (1.0, 1.2, "issue brief; cf. Perry & Burnfield 2010"),
-    "grf_peak2_bw": (1.0, 1.2, "issue brief; cf. Perry & Burnfield 2010"),
-    "stance_fraction": (0.60, 0.65, "issue brief; cf. Perry & Burnfield 2010"),
+    "hip_rom_deg": (40.0, 50.0, "approx., unverified: textbook ~40-45 deg"),
+    "knee_rom_deg": (55.0, 65.0, "approx., unverified: textbook 0-60 deg arc"),
+    "ankle_rom_deg": (25.0, 35.0, "Perry 1992 Table 4.1: 10 DF to 20 PF = 30 deg; +-5 ours"),
+    "ankle_pf_moment_Nm_per_kg": (1.4, 1.8, "issue brief; unverified"),
+    "grf_peak1_bw": (1.0, 1.2, "issue brief; unverified"),
+    "grf_peak2_bw": (1.0, 1.2, "issue brief; unverified"),
+    "stance_fraction": (0.60, 0.65, "issue brief; Perry 1992 (Atlas ch. 13): ~60%"),
 }
 _TASK_RE = re.compile(r"^s(\d+(?:x\d+)?)([di])(\d+(?:x\d+)?)$")
 
