@@ -8,13 +8,16 @@ import pytest
 
 from lambdalib.data.gait import (
     AXES, MOMENT_JOINTS, ANGLE_JOINTS, N_PHASE, REQUIRED, SIDES, TASKS, GaitData, GaitFileError, _drop_bad_strides,
-    continuous_windows, load_gait, parse_task, resample_stride, stride_windows, task_name, task_table,
+    continuous_windows, load_gait, parse_task, read_continuous, recording_windows, resample_stride, stride_windows,
+    task_name, task_table,
 )
 from lambdalib.data.gait_sim import (
     G, SIMULATED_MODALITIES, Body, inverse_dynamics, leg_points, phase_derivative, simulate_gait, stride_time,
 )
 
 BODY = Body(height=1.75, mass=70.0)
+# The Continuous group's (3, n) datasets: one per joint or force-plate quantity, rows x, y, z.
+CONTINUOUS_CHANNELS = list(dict.fromkeys(m[:-2] if m[-2:] in ("/x", "/y", "/z") else m for m in REQUIRED))
 
 
 # --- the loader, on a tiny fixture in the file's layout --------------------------------------
@@ -58,7 +61,7 @@ def subject_rows(si):
 
 def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), n_strides=4,
                   skip=(), bad_strides=True, stepsout=None, details=None, descriptions=None, cycles=None,
-                  transposed=False):
+                  transposed=False, n_continuous=0):
     """``Gaitcycle/<subject>/<trial>/...`` with every REQUIRED dataset (the force plate as x/y/z
     groups) except those in ``skip``. Channel values encode where they are so reads can be checked.
     In AB01/s1i0, stride 1 holds a NaN and stride 2 is all zeros (as missing strides are).
@@ -68,7 +71,9 @@ def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), 
     as that trial's ``stepsout`` (none by default). ``cycles[(subject, trial)]`` maps
     ``"<side>/time"`` or ``"<side>/frame"`` to the array written as ``cycles/<side>/...`` (h5py's
     view: a stride's 150 times as a row; heel-strike frames as a column). ``transposed`` writes the
-    stride matrices as ``(150, n_strides)``."""
+    stride matrices as ``(150, n_strides)``. ``n_continuous`` > 0 adds ``Continuous/<subject>/<trial>``
+    with ``time`` (1, n) at 100 Hz and each of CONTINUOUS_CHANNELS as a (3, n) dataset, rows x, y, z,
+    row a of channel ci holding ``100 si + 10 ti + ci + a / 10 + k`` at sample k."""
     stepsout, details, descriptions, cycles = stepsout or {}, details or {}, descriptions or {}, cycles or {}
     with h5py.File(path, "w", userblock_size=512) as f:  # MATLAB v7.3 keeps a 512-byte header
         root = f.create_group("Gaitcycle")
@@ -98,6 +103,14 @@ def write_fixture(path, subjects=("AB01", "AB02"), trials=("s1i0", "s0x8d7x5"), 
                             x[2] = 0.0
                         parent, _, name = leaf.rpartition("/")
                         write_matrix(g.require_group(parent), name, x, transposed)
+        for si, subject in enumerate(subjects if n_continuous else ()):
+            for ti, trial in enumerate(trials):
+                g = f.create_group(f"Continuous/{subject}/{trial}")
+                write_matrix(g, "time", np.arange(n_continuous)[None] / 100.0)
+                for ci, m in enumerate(CONTINUOUS_CHANNELS):
+                    rows = 100 * si + 10 * ti + ci + np.arange(3)[:, None] / 10 + np.arange(n_continuous)
+                    parent, _, name = m.rpartition("/")
+                    write_matrix(g.require_group(parent), name, rows)                 # (3, n): x, y, z
     with open(path, "r+b") as f:  # the text header MATLAB writes into the user block
         f.write(b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2018 HDF5 schema 1.00 .")
     return path
@@ -182,6 +195,28 @@ def test_loader_reads_stride_durations_from_cycles(tmp_path):
     assert labels.task.tolist() == ["s0x8d7x5"] * 2 + ["s1i0"] * 2                 # 480 and 450 samples
     with pytest.raises(GaitFileError, match=r"y\.mat:Gaitcycle/AB02/s1i0/cycles/left/frame.*5 heel strikes"):
         load_gait(write_fixture(tmp_path / "y.mat", cycles={("AB02", "s1i0"): {"left/frame": np.array([[1, 2, 3]]).T}}))
+
+
+def test_read_continuous_recordings(tmp_path):
+    path = write_fixture(tmp_path / "x.mat", n_continuous=700)
+    mods = ["kinematics/jointangles/right/knee/x", "kinetics/forceplate/left/force/z"]
+    rec = read_continuous(path, mods)
+    assert list(rec) == ["AB01", "AB02"] and list(rec["AB02"]) == ["s0x8d7x5", "s1i0"]
+    x = rec["AB02"]["s1i0"]                                                   # (700, 2)
+    k = np.arange(700)
+    np.testing.assert_allclose(x[:, 0], 100 + CONTINUOUS_CHANNELS.index("kinematics/jointangles/right/knee") + k)
+    np.testing.assert_allclose(x[:, 1], 100 + CONTINUOUS_CHANNELS.index("kinetics/forceplate/left/force") + 0.2 + k)
+    w, labels = recording_windows(rec, window=300, overlap=0.5)
+    assert w.shape == (2 * 2 * 3, 300, 2)                                     # starts 0, 150, 300 in 700
+    np.testing.assert_array_equal(w[1, :150], w[0, 150:])
+    assert list(labels.columns) == ["subject", "task", "speed", "incline"]
+    with h5py.File(path, "r+") as f:                                          # a gap: its windows are left out
+        f["Continuous/AB01/s1i0/kinetics/forceplate/left/force"][2, 400] = np.nan
+    assert len(recording_windows(read_continuous(path, mods))[0]) == len(w) - 2
+    with pytest.raises(GaitFileError, match=r"x\.mat:Continuous/AB01/s0x8d7x5: no 'kinetics/jointmoment/left/foot/x'"):
+        read_continuous(path, ["kinetics/jointmoment/left/foot/x"])
+    with pytest.raises(GaitFileError, match=r"y\.mat: no group 'Continuous'"):
+        read_continuous(write_fixture(tmp_path / "y.mat"), mods)
 
 
 def test_loader_selects_subjects_tasks_modalities(tmp_path):

@@ -16,7 +16,9 @@ read the file with h5py index these arrays as ``[stride, phase]`` (h5py shape ``
 the loader takes that orientation, or the transposed one, whichever has 150 columns. Each trial's
 ``cycles/{left,right}/time`` (the time of each of a stride's 150 samples, s) or ``.../frame``
 (heel-strike frames of the 100 Hz recording) give the strides' durations, which
-:func:`continuous_windows` needs to put the strides back on a 100 Hz time axis.
+:func:`continuous_windows` needs to put the strides back on a 100 Hz time axis. The file's own
+100 Hz recordings, ``Continuous/<ABxx>/<trial>/...`` (channels as ``(3, n)`` datasets, rows x, y,
+z, as public scripts read them), are read by :func:`read_continuous`.
 
 :func:`load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
 stand-in data with the same structure (``load_gait("simulated")``, see
@@ -28,6 +30,7 @@ stand-in data with the same structure (``load_gait("simulated")``, see
     # -> (b, 150, 2): strides of every subject and task, channel-last
     stride_windows(data, mods)       # LaMbDA's windows: 300 phase samples = two strides
     continuous_windows(data, mods)   # 300 samples at 100 Hz = 3 s, strides at their own durations
+    recording_windows(read_continuous("InclineExperiment.mat", mods))  # the file's own 100 Hz recordings
 
 A stride holding a NaN, or all zeros in a channel that is not all zeros for the whole trial
 (how missing strides are filled in the file), is dropped, and so is a stride the authors flagged
@@ -51,8 +54,8 @@ from lambdalib.profiles import check_choice
 
 __all__ = ["N_PHASE", "RATE_HZ", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
            "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
-           "read_incline_experiment", "load_gait", "stride_summary", "stride_windows", "resample_stride", "continuous_windows",
-           "leave_subject_out"]
+           "read_incline_experiment", "read_continuous", "recording_windows", "load_gait", "stride_summary",
+           "stride_windows", "resample_stride", "continuous_windows", "leave_subject_out"]
 
 N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
 SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
@@ -511,6 +514,87 @@ def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None)
     return GaitData(source=str(path), strides=strides, subjects=subj,
                     dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
                     units=units, stride_seconds=durations)
+
+
+def _continuous_channel(trial, modality: str, where: str) -> np.ndarray:
+    """One channel ``(n,)`` of a ``Continuous`` trial: ``modality`` as a dataset of its own, or its
+    axis (``x``, ``y``, ``z``) of the parent dataset, which public scripts index as h5py rows
+    (``(3, n)``, ``[0, :]`` = x); ``(n, 3)`` is accepted too."""
+    import h5py
+
+    parent, _, axis = modality.rpartition("/")
+    node = trial.get(parent)
+    if isinstance(node, h5py.Group) and isinstance(node.get(axis), h5py.Dataset):
+        x = np.asarray(node[axis][()], dtype=np.float64)
+        if x.ndim == 2 and 1 in x.shape:
+            return x.ravel()
+    elif isinstance(node, h5py.Dataset) and axis in AXES:
+        x = np.asarray(node[()], dtype=np.float64)
+        if x.ndim == 2 and 3 in x.shape:
+            return (x if x.shape[0] == 3 else x.T)[AXES.index(axis)]
+    else:
+        raise GaitFileError(f"{where}: no '{modality}' nor a dataset '{parent}' holding its axis {axis!r}")
+    raise GaitFileError(f"{where}/{modality}: shape {x.shape} (as h5py sees it), expected one row of samples "
+                        "or 3 rows x, y, z")
+
+
+def read_continuous(path, modalities, *, subjects=None, tasks=None, rate_hz: float = RATE_HZ) -> dict:
+    """The 100 Hz recordings of ``InclineExperiment.mat``: ``Continuous/<ABxx>/<trial>/...``.
+
+    ``modalities`` are named as in :data:`REQUIRED`, down to the axis (e.g.
+    ``"kinematics/jointangles/right/knee/x"``, ``"kinetics/forceplate/left/force/z"``); each is read
+    with :func:`_continuous_channel`. Returns ``{subject: {task: (n_samples, c)}}`` float64, one
+    channel per modality in the order given. If the trial has a ``time`` dataset, its sampling
+    interval must be ``1 / rate_hz``. Raises FileNotFoundError for a missing file and
+    :class:`GaitFileError` naming the file and what is missing.
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"gait file {path} does not exist (download InclineExperiment.mat, Embry et al. 2018)")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e})") from e
+    out = {}
+    with f:
+        if "Continuous" not in f:
+            raise GaitFileError(f"{path}: no group 'Continuous' (found {sorted(f)[:10]}): the file holds no 100 Hz recordings")
+        root = f["Continuous"]
+        found = sorted(k for k in root if re.fullmatch(r"AB\d+", k))
+        for subject in (found if subjects is None else subjects):
+            if subject not in root:
+                raise GaitFileError(f"{path}: no subject 'Continuous/{subject}' (found {found})")
+            trials = sorted((k for k in root[subject] if _TASK_RE.match(k)), key=parse_task)
+            out[subject] = {}
+            for task in (trials if tasks is None else tasks):
+                where = f"{path}:Continuous/{subject}/{task}"
+                if task not in root[subject]:
+                    raise GaitFileError(f"{path}: no trial 'Continuous/{subject}/{task}' (found {trials})")
+                trial = root[subject][task]
+                try:
+                    channels = [_continuous_channel(trial, m, where) for m in modalities]
+                except OSError as e:
+                    raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+                if len({len(c) for c in channels}) != 1:
+                    raise GaitFileError(f"{where}: channels of different lengths {[len(c) for c in channels]}")
+                if "time" in trial:
+                    step = np.median(np.diff(np.ravel(trial["time"][()])))
+                    if not np.isclose(step, 1.0 / rate_hz, rtol=1e-3):
+                        raise GaitFileError(f"{where}/time: sampled every {step:g} s, expected {1.0 / rate_hz:g} s")
+                out[subject][task] = np.stack(channels, axis=-1)                  # (n_samples, c)
+    return out
+
+
+def recording_windows(recordings: dict, *, window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """Windows of ``window`` samples with ``overlap`` cut from :func:`read_continuous`'s
+    recordings, labelled as by :func:`stride_windows`; windows holding a NaN (gaps in a
+    recording) are left out."""
+    _window_starts(0, window, overlap)  # checks overlap
+    w, labels = _cut_windows(((s, t, x) for s, tasks in recordings.items() for t, x in tasks.items()), window, overlap)
+    keep = np.isfinite(w).all(axis=(1, 2))
+    return w[keep], labels[keep].reset_index(drop=True)
 
 
 def load_gait(source: str | os.PathLike = "simulated", *, subjects=None, tasks=None, modalities=None,
