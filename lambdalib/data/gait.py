@@ -417,15 +417,14 @@ def _stride_seconds(trial, n_strides: int, where: str) -> np.ndarray:
             key = f"cycles/{side}/{name}"
             if key not in trial:
                 continue
-            scale = 1.0 if name == "time" else 1.0 / RATE_HZ
-            x = np.asarray(_read_value(trial[key], f"{where}/{key}"), dtype=np.float64)
-            if x.ndim == 2 and N_PHASE in x.shape and min(x.shape) > 1:        # per-sample times / frames
-                x = x if x.shape[1] == N_PHASE and (x.shape[0] == n_strides or x.shape[0] != N_PHASE) else x.T
+            scale, ds = (1.0 if name == "time" else 1.0 / RATE_HZ), trial[key]
+            if N_PHASE in ds.shape and min(ds.shape) > 1:                        # a stride's 150 times (frames)
+                x = _read_matrix(ds, f"{where}/{key}")                           # (n_strides, 150)
                 seconds = (x[:, -1] - x[:, 0]) * N_PHASE / (N_PHASE - 1) * scale
-            elif name == "frame" and x.size == n_strides + 1:                   # heel strikes
-                seconds = np.diff(np.ravel(x)) * scale
+            elif name == "frame" and ds.size == n_strides + 1:                    # heel strikes
+                seconds = np.diff(np.ravel(_read_value(ds, f"{where}/{key}"))) * scale
             else:
-                raise GaitFileError(f"{where}/{key}: shape {x.shape} (as MATLAB sees it) fits neither "
+                raise GaitFileError(f"{where}/{key}: shape {ds.shape} (as h5py sees it) fits neither "
                                     f"{n_strides} strides x {N_PHASE} samples nor {n_strides + 1} heel strikes")
             if len(seconds) != n_strides:
                 raise GaitFileError(f"{where}/{key}: {len(seconds)} strides, the trial's data hold {n_strides}")
