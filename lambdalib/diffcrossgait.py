@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ from einops import rearrange
 from torch import nn
 from tqdm.auto import tqdm
 
-from lambdalib.data.gait_render import GALLERY_SEQUENCES, RenderConfig, RenderedGait, render_gait
+from lambdalib.data.gait_render import GALLERY_SEQUENCES, RenderConfig, RenderedGait
 from lambdalib.diffusion import GaussianDiffusion, extract
 from lambdalib.gait_recognition import (MODALITIES, GaitBase, GaitConfig, PairSampler, cross_modal_triplet, id_loss,
                                         rank_k, retrieval_table)
@@ -59,7 +59,9 @@ from lambdalib.seed import resolve_device, set_seed
 
 __all__ = ["DiffConfig", "VARIANTS", "Sizes", "SIZES", "get_sizes", "phase_bounds", "predict_start_from_noise",
            "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split", "evaluate",
-           "trajectory_diagnostic", "inference_time", "run_variant", "run_grid", "split_data", "gei_baseline"]
+           "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid", "split_data", "gei_baseline", "PLANS", "plan_jobs",
+           "metrics_frame", "cross_modal", "summary_table", "inference_ratio", "plot_frames", "plot_curves",
+           "plot_trajectory"]
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,51 @@ def split_data(data: RenderedGait, n_train: int) -> tuple[RenderedGait, Rendered
     return part(slice(0, n_train)), part(slice(n_train, n))
 
 
+def build(n_classes: int, sizes: Sizes, config: DiffConfig, device: torch.device | str = "cpu"):
+    """``(base, gen, diffusion, bounds)`` of one variant; ``gen`` is None for Base."""
+    base = GaitBase(GaitConfig(n_classes=n_classes, channels=sizes.channels, d=sizes.d)).to(device)
+    gen = GenerativeBranch(sizes.channels[-1], config).to(device) if config.phases else None
+    diffusion = GaussianDiffusion(config.timesteps, config.schedule, device=device)
+    return base, gen, diffusion, phase_bounds(diffusion, config.gamma1, config.gamma2)
+
+
+def training_loss(base: GaitBase, gen: GenerativeBranch | None, diffusion: GaussianDiffusion, bounds: tuple[int, int],
+                  batch, generator: torch.Generator | None = None):
+    """Total loss of one batch ``(x2d, x3d, y)`` (eq. 18: Base's triplet + CE, plus
+    ``lambda_gen`` x the generative terms) and its named terms."""
+    dev = next(base.parameters()).device
+    x2, x3, y = (v.to(dev) for v in batch)
+    fmaps = {"2d": base.feature_map(x2, "2d"), "3d": base.feature_map(x3, "3d")}
+    e2, e3 = base.embed(fmaps["2d"]), base.embed(fmaps["3d"])
+    terms = {"triplet": cross_modal_triplet(e2, e3, y, base.config.margin),
+             "ce": id_loss(base.logits(e2, e3), torch.cat([y, y]), base.config.label_smoothing)}
+    loss = terms["triplet"] + terms["ce"]
+    if gen is not None:
+        gen_terms = tri_phase_losses(base, gen, diffusion, fmaps, y, bounds, generator)
+        loss = loss + gen.config.lambda_gen * sum(gen_terms.values())
+        terms.update(gen_terms)
+    return loss, terms
+
+
+def flops(train_data: RenderedGait, test_data: RenderedGait, sizes: Sizes, config: DiffConfig, *,
+          seed: int = 0) -> dict[str, float]:
+    """Counted FLOPs (``torch.utils.flop_counter``) of the first training step of ``seed``
+    (forward + backward) and of encoding one test sequence in each modality: the cost that
+    timings on a shared machine measure noisily."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    gen_torch = set_seed(seed, threads=torch.get_num_threads())
+    base, gen, diffusion, bounds = build(train_data.sil.shape[0], sizes, config)
+    batch = PairSampler(train_data.sil, train_data.rng, sizes.P, sizes.K, sizes.frames).sample(np.random.default_rng(seed))
+    with FlopCounterMode(display=False) as train_count:
+        training_loss(base, gen, diffusion, bounds, batch, gen_torch)[0].backward()
+    base.eval()
+    with FlopCounterMode(display=False) as infer_count, torch.no_grad():
+        for m, arr in (("2d", test_data.sil), ("3d", test_data.rng)):
+            base.encode(torch.from_numpy(arr[:1, 0]), m)
+    return {"train_step": float(train_count.get_total_flops()), "inference": float(infer_count.get_total_flops())}
+
+
 def train(train_data: RenderedGait, sizes: Sizes, config: DiffConfig, *, seed: int, device: str = "cpu",
           progress: bool = True):
     """Train Base (``config.phases == ()``) or a DiffCrossGait variant. Returns
@@ -315,10 +362,7 @@ def train(train_data: RenderedGait, sizes: Sizes, config: DiffConfig, *, seed: i
     gen_torch = set_seed(seed, threads=torch.get_num_threads() if dev.type == "cuda" else 1)
     rng = np.random.default_rng(seed)
     n_cls = train_data.sil.shape[0]
-    base = GaitBase(GaitConfig(n_classes=n_cls, channels=sizes.channels, d=sizes.d)).to(dev)
-    gen = GenerativeBranch(sizes.channels[-1], config).to(dev) if config.phases else None
-    diffusion = GaussianDiffusion(config.timesteps, config.schedule, device=dev)
-    bounds = phase_bounds(diffusion, config.gamma1, config.gamma2)
+    base, gen, diffusion, bounds = build(n_cls, sizes, config, dev)
     params = list(base.parameters()) + (list(gen.parameters()) if gen is not None else [])
     opt = torch.optim.Adam(params, lr=sizes.lr, weight_decay=sizes.weight_decay)
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, [int(f * sizes.steps) for f in sizes.milestones], 0.1)
@@ -326,21 +370,15 @@ def train(train_data: RenderedGait, sizes: Sizes, config: DiffConfig, *, seed: i
     rows = []
     for step in tqdm(range(sizes.steps), desc=f"train {config.phases or 'base'}", disable=not progress, leave=False):
         start = time.perf_counter()
-        x2, x3, y = (v.to(dev) for v in sampler.sample(rng))
-        fmaps = {"2d": base.feature_map(x2, "2d"), "3d": base.feature_map(x3, "3d")}
-        e2, e3 = base.embed(fmaps["2d"]), base.embed(fmaps["3d"])
-        terms = {"triplet": cross_modal_triplet(e2, e3, y, base.config.margin),
-                 "ce": id_loss(base.logits(e2, e3), torch.cat([y, y]), base.config.label_smoothing)}
-        gen_terms = tri_phase_losses(base, gen, diffusion, fmaps, y, bounds, gen_torch) if gen is not None else {}
-        loss = terms["triplet"] + terms["ce"] + config.lambda_gen * sum(gen_terms.values())
+        loss, terms = training_loss(base, gen, diffusion, bounds, sampler.sample(rng), gen_torch)
         if not torch.isfinite(loss):
             raise FloatingPointError(f"non-finite loss {loss.item()} at step {step} (terms: "
-                                     f"{ {k: float(v) for k, v in {**terms, **gen_terms}.items()} })")
+                                     f"{ {k: v.item() for k, v in terms.items()} })")
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         sched.step()
-        rows.append({"step": step, "loss": loss.item(), **{k: v.item() for k, v in {**terms, **gen_terms}.items()},
+        rows.append({"step": step, "loss": loss.item(), **{k: v.item() for k, v in terms.items()},
                      "sec": time.perf_counter() - start})
     return base, gen, pd.DataFrame(rows)
 
@@ -402,17 +440,6 @@ def trajectory_diagnostic(base: GaitBase, gen: GenerativeBranch, config: DiffCon
     return pd.DataFrame(rows)
 
 
-@torch.no_grad()
-def inference_time(base: GaitBase, test: RenderedGait, *, repeats: int = 3) -> float:
-    """Best-of-``repeats`` wall time (s) of encoding every test sequence in both modalities."""
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        encode_split(base, test)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def gei_baseline(test: RenderedGait) -> pd.DataFrame:
     """Trivial baseline: cross-modal retrieval on the raw gait energy image (mean of the
     frames; range views binarised to occupancy), one part, no learning."""
@@ -467,3 +494,134 @@ def run_grid(jobs: list[dict], train_data: RenderedGait, test_data: RenderedGait
         return [_run_job(j) for j in tqdm(jobs, desc="runs")]
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(train_data, test_data)) as pool:
         return list(tqdm(pool.map(_run_job, jobs), total=len(jobs), desc="runs"))
+
+
+# ----- what the chapter runs, tabulates and draws ------------------------------------------------
+# Per profile: variants run over every seed, variants run on the first seed only, and the
+# sensitivity runs (name -> DiffConfig) on the first seed.
+PLANS = {
+    "quick": {"seeds": ("base", "full", "p1"), "first_seed": ("independent_denoiser",), "sensitivity": {}},
+    "paper": {"seeds": tuple(VARIANTS), "first_seed": (),
+              "sensitivity": {"lambda_gen=0.3": replace(VARIANTS["full"], lambda_gen=0.3),
+                              "lambda_gen=3": replace(VARIANTS["full"], lambda_gen=3.0),
+                              "gamma1=0.9": replace(VARIANTS["full"], gamma1=0.9),
+                              "gamma2=0.3": replace(VARIANTS["full"], gamma2=0.3),
+                              "gamma2=0.7": replace(VARIANTS["full"], gamma2=0.7),
+                              "T=50": replace(VARIANTS["full"], timesteps=50),
+                              "T=200": replace(VARIANTS["full"], timesteps=200)}},
+}
+DIAGNOSED = ("p1", "full", "independent_denoiser")  # variants that get the trajectory diagnostic
+
+
+def plan_jobs(profile: str, seeds: list[int], sizes: Sizes, device: str = "cpu") -> list[dict]:
+    """The :func:`run_grid` jobs of a profile's plan (:data:`PLANS`)."""
+    plan = PLANS[check_choice("profile", profile, tuple(PLANS))]
+    common = dict(sizes=sizes, device=device)
+    jobs = [dict(variant=v, seed=s, diagnostic=v in DIAGNOSED, **common) for s in seeds for v in plan["seeds"]]
+    jobs += [dict(variant=v, seed=seeds[0], diagnostic=v in DIAGNOSED, **common) for v in plan["first_seed"]]
+    jobs += [dict(variant=name, seed=seeds[0], config=cfg, **common) for name, cfg in plan["sensitivity"].items()]
+    return jobs
+
+
+def metrics_frame(results: list[dict]) -> pd.DataFrame:
+    """Every run's retrieval table stacked, with ``variant`` and ``seed`` columns."""
+    return pd.concat([r["metrics"].assign(variant=r["variant"], seed=r["seed"]) for r in results], ignore_index=True)
+
+
+def cross_modal(results: list[dict], variant: str, rank: str = "rank1") -> pd.Series:
+    """Per-seed mean of the 2D->3D and 3D->2D ``rank`` (%, all probes) of ``variant``, by seed."""
+    m = metrics_frame(results)
+    m = m[(m.variant == variant) & (m.condition == "all") & m.direction.isin(["2d->3d", "3d->2d"])]
+    return m.groupby("seed")[rank].mean()
+
+
+def summary_table(results: list[dict]) -> pd.DataFrame:
+    """Mean +- sd over seeds of rank-1 / rank-5 per direction, one row per variant."""
+    m = metrics_frame(results)
+    m = m[m.condition == "all"]
+    cm = m[m.direction.isin(["2d->3d", "3d->2d"])].groupby(["variant", "seed"])[["rank1", "rank5"]].mean()
+    m = pd.concat([m, cm.reset_index().assign(direction="cross-modal mean")])
+    cell = lambda x: f"{x.mean():.1f} ± {x.std():.1f}" if len(x) > 1 else f"{x.mean():.1f}"
+    out = m.groupby(["variant", "direction"])[["rank1", "rank5"]].agg(cell).unstack("direction")
+    order = [v for v in dict.fromkeys(r["variant"] for r in results)]
+    out = out.reindex(order)
+    out.columns = [f"{d} {r}" for r, d in out.columns]
+    cols = [f"{d} {r}" for d in ("2d->3d", "3d->2d", "cross-modal mean", "2d->2d", "3d->3d") for r in ("rank1", "rank5")]
+    n = pd.Series({v: sum(r["variant"] == v for r in results) for v in order}, name="seeds")
+    return pd.concat([n, out[cols]], axis=1)
+
+
+@torch.no_grad()
+def inference_ratio(state_base: dict, state_full: dict, sizes: Sizes, test: RenderedGait, *, repeats: int = 5) -> float:
+    """Full / Base wall time of encoding the test set, the two timed alternately in this
+    process (best of ``repeats`` each). Both are :class:`GaitBase` models: Full's inference is
+    Base's graph with other weights."""
+    models = []
+    for state in (state_base, state_full):
+        m = GaitBase(GaitConfig(n_classes=state["classifier"].shape[-1], channels=sizes.channels, d=sizes.d))
+        m.load_state_dict(state)
+        models.append(m.eval())
+    best = [math.inf, math.inf]
+    for _ in range(repeats):
+        for i, m in enumerate(models):
+            start = time.perf_counter()
+            encode_split(m, test)
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best[1] / best[0]
+
+
+def plot_frames(data: RenderedGait, identity: int = 0, frames: tuple[int, ...] = (0, 3, 6)):
+    """Both sensors of one walker: a column per (condition, frame), silhouettes above range views."""
+    import matplotlib.pyplot as plt
+
+    seqs = [list(data.conditions).index(c) for c in dict.fromkeys(data.conditions)]
+    fig, axes = plt.subplots(2, len(seqs) * len(frames), figsize=(1.0 * len(seqs) * len(frames), 3.2))
+    for j, (k, f) in enumerate((k, f) for k in seqs for f in frames):
+        axes[0, j].imshow(data.sil[identity, k, f], cmap="gray", vmin=0, vmax=1)
+        axes[1, j].imshow(data.rng[identity, k, f], cmap="viridis", vmin=0, vmax=1)
+        axes[0, j].set_title(f"{data.conditions[k]}\nframe {f}", fontsize=7)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0, 0].set_ylabel("silhouette", fontsize=8)
+    axes[1, 0].set_ylabel("range view", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(results: list[dict], window: int = 25):
+    """Training losses (running mean over ``window`` steps, mean over seeds) per variant."""
+    import matplotlib.pyplot as plt
+
+    panels = ["triplet", "ce", "id1", "rec2", "rec3", "bridge2"]
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.4))
+    for v in dict.fromkeys(r["variant"] for r in results):
+        hist = pd.concat([r["history"] for r in results if r["variant"] == v]).groupby("step").mean()
+        for ax, col in zip(axes, panels):
+            if col in hist:
+                ax.plot(hist.index, hist[col].rolling(window, min_periods=1).mean(), label=v, lw=1)
+    for ax, col in zip(axes, panels):
+        ax.set_xlabel("step")
+        ax.set_ylabel(f"{col} loss")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_trajectory(results: list[dict]):
+    """The trajectory diagnostic: x0-hat gap and rank-1 on x0-hat against t (mean over seeds)."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
+    for v in dict.fromkeys(r["variant"] for r in results if "trajectory" in r):
+        tr = pd.concat([r["trajectory"] for r in results if r["variant"] == v and "trajectory" in r]).groupby("t").mean()
+        a.plot(tr.index, tr.gap, label=v)
+        b.plot(tr.index, tr.rank1_x0, label=v)
+    a.set_xlabel("diffusion step t")
+    a.set_ylabel("RMS gap of x0-hat, 2D vs 3D")
+    a.set_yscale("log")
+    b.set_xlabel("diffusion step t")
+    b.set_ylabel("2D->3D rank-1 on x0-hat (%)")
+    a.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
