@@ -8,8 +8,8 @@ The pipeline of ConDA section 3 and Algorithm B.3, at a size a CPU runs in minut
    on the latents (ConDA eq. 2), wrapped as the x0-predictor lambdalib's DDIM code takes;
    ``cond`` is the frame's time and Reynolds number.
 3. **DDIM inversion** of every frame to ``x_T`` (``GaussianDiffusion.ddim_invert``).
-4. **Contrastive embedding**: CEBRA (``offset10-model-mse``, 3-d output, auxiliary variables
-   time and Re; ConDA eq. 3) on the inverted latents (:func:`fit_cebra`).
+4. **Contrastive embedding**: CEBRA (``offset10-model``, 3-d output on the unit sphere,
+   auxiliary variables time and Re; ConDA eq. 3) on the inverted latents (:func:`fit_cebra`).
 5. **Lifting** from the embedding back to x_T by k nearest neighbours (:class:`KNNLift`), then
    DDIM sampling and decoding.
 
@@ -48,7 +48,7 @@ from .traversal import METHODS, LSTMForecaster, impute, lerp
 __all__ = ["LatentDenoiser", "LatentDiffusion", "fit_cebra", "embed_segments", "KNNLift", "psnr", "ssim",
            "pair_folds", "svm_accuracy", "direction_cosine", "random_cosine", "BetaVAE", "wake_asymmetry",
            "kde_peaks", "segments", "ConDASizes", "SIZES", "get_sizes", "simulate", "holdout", "run_flow_seed",
-           "svm_folds", "class_traversal"]
+           "svm_folds", "class_traversal", "run_flow_seeds", "physics_table"]
 
 
 # ----- latent diffusion --------------------------------------------------------------------------
@@ -161,19 +161,25 @@ class LatentDiffusion:
 
 # ----- contrastive embedding and lifting ---------------------------------------------------------
 def fit_cebra(x: np.ndarray, aux: np.ndarray, *, iterations: int, batch_size: int, output_dimension: int = 3,
-              seed: int, device: str = "cpu"):
-    """CEBRA (``offset10-model-mse``, ConDA eq. 3) on ``x (N, c)`` with continuous ``aux (N, k)``.
+              seed: int, device: str = "cpu", architecture: str = "offset10-model", temperature: float = 0.1):
+    """CEBRA (ConDA eq. 3) on ``x (N, c)`` with continuous auxiliary variables ``aux (N, k)``.
 
-    Samples are taken as one time series in their order, as CEBRA's offset models expect.
+    Samples are taken as one time series in their order, as CEBRA's offset models expect. The
+    paper names ``offset10-model-mse`` (Euclidean InfoNCE, unnormalised output); that loss is
+    unbounded below (scaling the embedding up lowers it), and on our latents it ran away within a
+    few hundred iterations, so the default is ``offset10-model``: the same network with its output
+    on the unit sphere and cosine similarity, CEBRA's standard choice.
     """
+    check_choice("architecture", architecture, ("offset10-model", "offset10-model-mse"))
     import cebra
 
     torch.manual_seed(seed)
     np.random.seed(seed)
     aux = (aux - aux.mean(0)) / (aux.std(0) + 1e-8)
-    model = cebra.CEBRA(model_architecture="offset10-model-mse", output_dimension=output_dimension,
+    model = cebra.CEBRA(model_architecture=architecture, output_dimension=output_dimension,
                         max_iterations=iterations, batch_size=batch_size, conditional="time_delta",
-                        distance="euclidean", learning_rate=1e-3, device=str(device), verbose=False)
+                        distance="cosine" if architecture == "offset10-model" else "euclidean",
+                        temperature=temperature, learning_rate=1e-3, device=str(device), verbose=False)
     return model.fit(np.asarray(x, dtype=np.float32), np.asarray(aux, dtype=np.float32))
 
 
@@ -301,7 +307,7 @@ def wake_asymmetry(frames: np.ndarray) -> np.ndarray:
 class BetaVAE(nn.Module):
     """MLP beta-VAE (Higgins et al. 2017) on flattened frames with a ``latent``-d Gaussian code."""
 
-    def __init__(self, n_in: int, latent: int = 3, hidden: int = 256, beta: float = 4.0):
+    def __init__(self, n_in: int, latent: int = 3, hidden: int = 128, beta: float = 4.0):
         super().__init__()
         self.beta = beta
         self.enc = nn.Sequential(nn.Linear(n_in, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
@@ -353,17 +359,17 @@ class ConDASizes:
     unsteady: tuple = (60, 80, 100, 110, 120)  # Reynolds numbers that shed (paper: 100-120)
     st_reynolds: float = 100                 # Schäfer-Turek 2D-2, where St is published
     n_components: int = 64                   # whitened PCA latents c
-    width: int = 256                         # denoiser width
+    width: int = 128                         # denoiser width
     depth: int = 3                           # denoiser residual blocks
     timesteps: int = 100                     # diffusion T
-    ddim_steps: int = 25                     # DDIM steps for inversion and sampling
-    diffusion_steps: int = 2000              # optimiser steps of the denoiser
+    ddim_steps: int = 20                     # DDIM steps for inversion and sampling
+    diffusion_steps: int = 1500              # optimiser steps of the denoiser
     cebra_iterations: int = 300              # CEBRA iterations, main embedding
     fold_iterations: int = 150               # CEBRA iterations inside each SVM fold
     cebra_batch: int = 128                   # CEBRA batch size
     n_neighbors: int = 5                     # kNN lift
     lstm_steps: int = 200                    # LSTM baseline optimiser steps
-    vae_steps: int = 800                     # beta-VAE optimiser steps
+    vae_steps: int = 600                     # beta-VAE optimiser steps
     block: tuple = (0.45, 0.6)               # held-out contiguous block (fractions of a sequence)
     sparse_every: int = 6                    # held-out sparse frames: every k-th outside the block
 
@@ -374,7 +380,7 @@ SIZES = {
     # 100 DDIM steps, and CEBRA trained ten times longer; meant for a GPU.
     "paper": ConDASizes(flow=FlowConfig(steps=16000, record_from=6000, frame_every=25), timesteps=1000,
                         ddim_steps=100, diffusion_steps=20000, cebra_iterations=5000, fold_iterations=5000,
-                        cebra_batch=512, lstm_steps=2000, vae_steps=10000),
+                        cebra_batch=512, lstm_steps=2000, vae_steps=10000, width=256),
 }
 
 
@@ -551,3 +557,26 @@ def class_traversal(result: dict, data: FlowData, sizes: ConDASizes, n: int = 7)
     path = lerp(np.repeat(peaks[False][None], n, 0), np.repeat(peaks[True][None], n, 0), s)
     x_T, cond = result["lift"].predict(path)
     return result["diffusion"].generate(x_T, cond), path
+
+
+def run_flow_seeds(data: FlowData, sizes: ConDASizes, seeds: list[int], *, n_jobs: int = 1, device="cpu",
+                   progress: bool = True) -> list[dict]:
+    """:func:`run_flow_seed` for every seed, ``n_jobs`` seeds at a time in separate processes
+    (each one torch thread; results do not depend on ``n_jobs``)."""
+    from joblib import Parallel, delayed
+
+    if n_jobs == 1:
+        return [run_flow_seed(data, sizes, s, device=device, progress=progress) for s in seeds]
+    return Parallel(n_jobs=n_jobs)(delayed(run_flow_seed)(data, sizes, s, device=device, progress=False)
+                                   for s in seeds)
+
+
+def physics_table(data: FlowData, sizes: ConDASizes) -> pd.DataFrame:
+    """Per Reynolds number: peak-to-peak wake velocity (units of U_mean) in the first and last
+    sixth of the recording, their log ratio (< 0: the oscillation decays), and St."""
+    k = data.probe.shape[1] // 6
+    early, late = np.ptp(data.probe[:, :k], 1), np.ptp(data.probe[:, -k:], 1)
+    return pd.DataFrame({"Re": data.reynolds, "regime": np.where(np.isin(data.reynolds, sizes.unsteady),
+                                                                  "unsteady", "steady"),
+                         "early_ptp": early, "late_ptp": late, "log_decay": np.log(late / early),
+                         "St": data.strouhal})
