@@ -48,7 +48,8 @@ from .traversal import METHODS, LSTMForecaster, impute, lerp
 __all__ = ["LatentDenoiser", "LatentDiffusion", "fit_cebra", "embed_segments", "KNNLift", "psnr", "ssim",
            "pair_folds", "svm_accuracy", "direction_cosine", "random_cosine", "BetaVAE", "wake_asymmetry",
            "kde_peaks", "segments", "ConDASizes", "SIZES", "get_sizes", "simulate", "holdout", "run_flow_seed",
-           "svm_folds", "class_traversal", "run_flow_seeds", "physics_table"]
+           "svm_folds", "class_traversal", "run_seeds", "physics_table", "run_motion_seed",
+           "activity_traversal"]
 
 
 # ----- latent diffusion --------------------------------------------------------------------------
@@ -162,7 +163,8 @@ class LatentDiffusion:
 # ----- contrastive embedding and lifting ---------------------------------------------------------
 def fit_cebra(x: np.ndarray, aux: np.ndarray, *, iterations: int, batch_size: int, output_dimension: int = 3,
               seed: int, device: str = "cpu", architecture: str = "offset10-model", temperature: float = 0.1):
-    """CEBRA (ConDA eq. 3) on ``x (N, c)`` with continuous auxiliary variables ``aux (N, k)``.
+    """CEBRA (ConDA eq. 3) on ``x (N, c)`` with auxiliary variables ``aux``: continuous ``(N, k)``
+    or integer class labels ``(N,)`` (positives then share the label, the paper's supervised form).
 
     Samples are taken as one time series in their order, as CEBRA's offset models expect. The
     paper names ``offset10-model-mse`` (Euclidean InfoNCE, unnormalised output); that loss is
@@ -175,12 +177,14 @@ def fit_cebra(x: np.ndarray, aux: np.ndarray, *, iterations: int, batch_size: in
 
     torch.manual_seed(seed)
     np.random.seed(seed)
-    aux = (aux - aux.mean(0)) / (aux.std(0) + 1e-8)
     model = cebra.CEBRA(model_architecture=architecture, output_dimension=output_dimension,
                         max_iterations=iterations, batch_size=batch_size, conditional="time_delta",
                         distance="cosine" if architecture == "offset10-model" else "euclidean",
                         temperature=temperature, learning_rate=1e-3, device=str(device), verbose=False)
-    return model.fit(np.asarray(x, dtype=np.float32), np.asarray(aux, dtype=np.float32))
+    aux = np.asarray(aux)
+    if aux.dtype.kind not in "iu":              # continuous: standardised; integer labels stay discrete
+        aux = ((aux - aux.mean(0)) / (aux.std(0) + 1e-8)).astype(np.float32)
+    return model.fit(np.asarray(x, dtype=np.float32), aux)
 
 
 def segments(mask: np.ndarray) -> list[np.ndarray]:
@@ -559,16 +563,15 @@ def class_traversal(result: dict, data: FlowData, sizes: ConDASizes, n: int = 7)
     return result["diffusion"].generate(x_T, cond), path
 
 
-def run_flow_seeds(data: FlowData, sizes: ConDASizes, seeds: list[int], *, n_jobs: int = 1, device="cpu",
-                   progress: bool = True) -> list[dict]:
-    """:func:`run_flow_seed` for every seed, ``n_jobs`` seeds at a time in separate processes
-    (each one torch thread; results do not depend on ``n_jobs``)."""
+def run_seeds(fn, data, sizes: ConDASizes, seeds: list[int], *, n_jobs: int = 1, **kwargs) -> list[dict]:
+    """``fn(data, sizes, seed, **kwargs)`` (:func:`run_flow_seed`, :func:`run_motion_seed`) for
+    every seed, ``n_jobs`` seeds at a time in separate 1-thread processes (results do not depend
+    on ``n_jobs``)."""
     from joblib import Parallel, delayed
 
     if n_jobs == 1:
-        return [run_flow_seed(data, sizes, s, device=device, progress=progress) for s in seeds]
-    return Parallel(n_jobs=n_jobs)(delayed(run_flow_seed)(data, sizes, s, device=device, progress=False)
-                                   for s in seeds)
+        return [fn(data, sizes, s, **kwargs) for s in seeds]
+    return Parallel(n_jobs=n_jobs)(delayed(fn)(data, sizes, s, **kwargs) for s in seeds)
 
 
 def physics_table(data: FlowData, sizes: ConDASizes) -> pd.DataFrame:
@@ -580,3 +583,40 @@ def physics_table(data: FlowData, sizes: ConDASizes) -> pd.DataFrame:
                                                                   "unsteady", "steady"),
                          "early_ptp": early, "late_ptp": late, "log_decay": np.log(late / early),
                          "St": data.strouhal})
+
+
+def run_motion_seed(windows, sizes: ConDASizes, seed: int, *, n_components: int = 16, device="cpu") -> dict:
+    """ConDA on BasicMotions windows (:mod:`lambdalib.data.basic_motions`) for one seed: latent
+    diffusion conditioned on the window's position in its trial (not on the activity), DDIM
+    inversion, CEBRA with the activity as a discrete label (training trials only), and SVMs
+    trained on the training trials' windows and tested on the test trials'."""
+    gen = set_seed(seed)
+    classes, y = np.unique(windows.label, return_inverse=True)
+    cond = windows.start[:, None].astype(float)                                # (b, 1)
+    tr, te = windows.train, ~windows.train
+    ld = LatentDiffusion(n_components=n_components, width=sizes.width, depth=sizes.depth,
+                         timesteps=sizes.timesteps, ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps,
+                         device=device).fit(windows.x[tr], cond[tr], generator=gen, progress=False)
+    x_T = ld.invert(windows.x, cond)                                            # (b, c)
+    model = fit_cebra(x_T[tr], y[tr], iterations=sizes.cebra_iterations, batch_size=sizes.cebra_batch, seed=seed)
+    e = np.concatenate([model.transform(x_T[windows.trial == k].astype(np.float32))
+                        for k in np.unique(windows.trial)])                     # trials in order
+    flat = windows.x.reshape(len(windows.x), -1)
+    rows = [{"kernel": kernel, "space": space, "accuracy": svm_accuracy(f[tr], y[tr], f[te], y[te], kernel)}
+            for kernel in ("linear", "rbf")
+            for space, f in (("raw windows", flat), ("raw x_T", x_T), ("embedding", e))]
+    return {"seed": seed, "svm": pd.DataFrame(rows), "e": e, "y": y, "classes": classes, "x_T": x_T,
+            "diffusion": ld, "lift": KNNLift(sizes.n_neighbors).fit(e[tr], x_T[tr], cond[tr]),
+            "cebra_loss": np.asarray(model.state_dict_["loss"], dtype=float)}
+
+
+def activity_traversal(result: dict, source: str, target: str, n: int = 6) -> np.ndarray:
+    """Decoded windows ``(n, len, 6)`` along the line between two activities' mean embeddings
+    (projected back to the unit sphere), lifted by kNN and decoded with DDIM."""
+    classes = list(result["classes"])
+    e, y = result["e"], result["y"]
+    a, b = (e[y == classes.index(c)].mean(0) for c in (source, target))
+    path = lerp(np.repeat(a[None], n, 0), np.repeat(b[None], n, 0), np.linspace(0, 1, n))
+    path /= np.linalg.norm(path, axis=1, keepdims=True)
+    x_T, cond = result["lift"].predict(path)
+    return result["diffusion"].generate(x_T, cond)
