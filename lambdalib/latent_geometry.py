@@ -4,7 +4,7 @@ Given a trained pair, the latents Z_X = h_X(X_t, t) and Z_Y = h_Y(Y_t, t) of the
 windows can be compared in three ways:
 
 - :func:`matched_correlation`: the Pearson correlation of latent coordinate k of Z_X with
-  coordinate k of Z_Y, averaged over k. This is what LaMbDA's alignment asks for (the same
+  coordinate k of Z_Y, averaged over k (tokens centred per position, see :func:`_tokens`). This is what LaMbDA's alignment asks for (the same
   coordinates, eq. 4-5) and what its Figure 3 (right, top) plots.
 - :func:`canonical_correlations`: the correlations of the best-matched linear combinations
   (CCA). They do not care which coordinate is which, so they say whether the two latents share
@@ -25,9 +25,14 @@ __all__ = ["matched_correlation", "canonical_correlations", "correlation_over_st
 
 
 def _tokens(z: np.ndarray) -> np.ndarray:
-    """``(b, n, d)`` latents -> ``(b * n, d)`` tokens (2-d input passes through)."""
+    """``(b, n, d)`` latents -> ``(b * n, d)`` tokens, each position centred over the ``b`` windows
+    (2-d input passes through). Both encoders add the same sinusoidal position code, so raw
+    tokens correlate through their position alone; centring per position removes that and leaves
+    what varies between windows."""
     z = np.asarray(z, dtype=np.float64)
-    return z.reshape(-1, z.shape[-1]) if z.ndim == 3 else z
+    if z.ndim != 3:
+        return z
+    return (z - z.mean(axis=0, keepdims=True)).reshape(-1, z.shape[-1])
 
 
 def matched_correlation(z_x: np.ndarray, z_y: np.ndarray) -> float:

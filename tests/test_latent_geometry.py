@@ -45,3 +45,11 @@ def test_umap_is_seeded():
     e1, e2 = umap_embedding(z_x, z_y, seed=0, n_neighbors=5), umap_embedding(z_x, z_y, seed=0, n_neighbors=5)
     assert e1.shape == (60, 2)
     np.testing.assert_array_equal(e1, e2)
+
+
+def test_a_shared_position_code_alone_is_not_correlation():
+    rng = np.random.default_rng(0)
+    position = 5.0 * rng.standard_normal((1, 6, 5))                       # same for every window
+    z_x, z_y = position + latents(seed=1, b=200), position + latents(seed=2, b=200)
+    assert abs(matched_correlation(z_x, z_y)) < 0.05
+    assert canonical_correlations(z_x, z_y).max() < 0.2
