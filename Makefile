@@ -119,7 +119,10 @@ ifeq ($(strip $(NOTEBOOKS)),)
 	@echo "no chapters/*.ipynb yet: nothing for nbval to run"
 else
 	@# The re-run chapters write their claims to a scratch folder, not over the committed ones.
-	LAMBDABOOK_CLAIMS_DIR=$(CACHE)/nbval-claims $(BIN)/python -m pytest --nbval-lax --nbval-current-env $(NOTEBOOKS)
+	@# One pytest per chapter, so that the log gives each chapter's time; all run, then any failure fails.
+	@fail=0; for nb in $(NOTEBOOKS); do start=$$(date +%s); \
+	  LAMBDABOOK_CLAIMS_DIR=$(CACHE)/nbval-claims $(BIN)/python -m pytest --nbval-lax --nbval-current-env $$nb \
+	    || fail=1; echo "== nbval $$nb: $$(( $$(date +%s) - start )) s"; done; exit $$fail
 endif
 
 # make sweep CHAPTER=lorenz SEEDS=10 [PROFILE=paper] [DEVICE=cuda] [SCHEDULER=tcp://host:8786]:
