@@ -3,7 +3,7 @@ regulariser of the Base gait model (:mod:`lambdalib.gait_recognition`).
 
 Generative branch. A 1x1 generative head per modality maps the sequence-level map ``F_m``
 ``(b, c, h, w)`` to the clean latent ``z_m``, normalised per sample to zero mean and unit
-RMS (without it the latent collapses to zero, which satisfies every alignment term); global
+RMS (without it, a latent shrunk to zero would satisfy every alignment term); global
 average pooling of ``F_m`` gives the identity prior ``c_m`` (eq. 6). Both latents are noised
 with the *same* ``eps`` by :meth:`lambdalib.diffusion.GaussianDiffusion.q_sample` (eq. 7) and
 denoised by one parameter-shared :class:`Denoiser` (eq. 8): four residual blocks and an
@@ -27,8 +27,8 @@ Choices where our copy of the paper lost the formulas: ``T = 100`` and ``gamma1 
 ``gamma2 = 0.5`` (the defaults of its sensitivity table), the DDPM linear schedule, all loss
 weights 1 inside the branch and one weight ``lambda_gen`` for the whole branch, and
 reconstruction terms weighted by ``min(SNR_t, 1)`` (Hang et al. 2023): eq. 13 divides by
-``sqrt(abar_t)``, which is ~0.01 at the largest ``t``, so unweighted phase-3 reconstruction
-errors are ~10^4 times larger than the rest. Without shared noise the consistency of the two
+``sqrt(abar_t)``, which is 0.007 at the largest ``t`` (T = 100), so unweighted phase-3
+reconstruction errors are up to 2 x 10^4 times larger than the rest. Without shared noise the consistency of the two
 noise predictions is dropped (their targets differ).
 
 At inference only ``GaitBase.encode`` runs: the generative branch is a separate module that
@@ -418,7 +418,8 @@ def trajectory_diagnostic(base: GaitBase, gen: GenerativeBranch, config: DiffCon
     diffusion = GaussianDiffusion(config.timesteps, config.schedule, device=dev)
     g = torch.Generator().manual_seed(seed)
     n_id, n_seq = test.sil.shape[:2]
-    fm = {m: base.feature_map(torch.from_numpy(a).flatten(0, 1).to(dev), m) for m, a in (("2d", test.sil), ("3d", test.rng))}
+    fm = {m: torch.cat([base.feature_map(x.to(dev), m) for x in torch.from_numpy(a).flatten(0, 1).split(64)])
+          for m, a in (("2d", test.sil), ("3d", test.rng))}
     z = {m: gen.latent(fm[m], m) for m in MODALITIES}
     c = {m: gen.prior(fm[m]) for m in MODALITIES}
     probe = [k for k in range(n_seq) if k not in GALLERY_SEQUENCES]
