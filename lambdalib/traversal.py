@@ -122,6 +122,8 @@ def impute(z_known: np.ndarray, t_known: np.ndarray, t_query: np.ndarray, method
         s = (t_query - ta) / (tb - ta)
         return (lerp if method == "lerp" else slerp)(z_known[j - 1], z_known[j], s)
     out = np.empty((len(t_query), z_known.shape[1]))
+    lasts = np.searchsorted(t_known, t_query) - 1                              # last known frame before each
+    rollouts = {}                                                              # one LSTM rollout per context
     for i, t in enumerate(t_query):
         before = np.flatnonzero(t_known < t)
         need = 3 if method != "lstm" else lstm.context
@@ -132,7 +134,10 @@ def impute(z_known: np.ndarray, t_known: np.ndarray, t_query: np.ndarray, method
         if np.any(np.diff(t_known[before[-need:]]) != 1):
             raise ValueError(f"method {method!r} needs {need} consecutive known frames before t={t}")
         if method == "lstm":
-            out[i] = lstm.rollout(z_known[before[-need:]], int(h))[-1]
+            horizon = int(t_query[lasts == last].max() - t_known[last])
+            if last not in rollouts:
+                rollouts[last] = lstm.rollout(z_known[before[-need:]], horizon)
+            out[i] = rollouts[last][int(h) - 1]
         else:
             out[i] = taylor_step(z_known[before[-3:]], np.array([h]), 1 if method == "tex1" else 2)[0]
     return out
