@@ -596,11 +596,11 @@ def plot_curves(results: list[dict], window: int = 25):
 
     panels = ["triplet", "ce", "id1", "rec2", "rec3", "bridge2"]
     fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.4))
-    for v in dict.fromkeys(r["variant"] for r in results):
+    for i, v in enumerate(dict.fromkeys(r["variant"] for r in results)):
         hist = pd.concat([r["history"] for r in results if r["variant"] == v]).groupby("step").mean()
         for ax, col in zip(axes, panels):
             if col in hist:
-                ax.plot(hist.index, hist[col].rolling(window, min_periods=1).mean(), label=v, lw=1)
+                ax.plot(hist.index, hist[col].rolling(window, min_periods=1).mean(), label=v, lw=1, color=f"C{i}")
     for ax, col in zip(axes, panels):
         ax.set_xlabel("step")
         ax.set_ylabel(f"{col} loss")
@@ -614,10 +614,12 @@ def plot_trajectory(results: list[dict]):
     import matplotlib.pyplot as plt
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
-    for v in dict.fromkeys(r["variant"] for r in results if "trajectory" in r):
-        tr = pd.concat([r["trajectory"] for r in results if r["variant"] == v and "trajectory" in r]).groupby("t").mean()
-        a.plot(tr.index, tr.gap, label=v)
-        b.plot(tr.index, tr.rank1_x0, label=v)
+    for i, v in enumerate(dict.fromkeys(r["variant"] for r in results)):
+        runs = [r["trajectory"] for r in results if r["variant"] == v and "trajectory" in r]
+        if runs:
+            tr = pd.concat(runs).groupby("t").mean()
+            a.plot(tr.index, tr.gap, label=v, color=f"C{i}")
+            b.plot(tr.index, tr.rank1_x0, label=v, color=f"C{i}")
     a.set_xlabel("diffusion step t")
     a.set_ylabel("RMS gap of x0-hat, 2D vs 3D")
     a.set_yscale("log")
