@@ -48,8 +48,8 @@ def pool_latents(z, *, stats: str = "mean") -> np.ndarray:
     return mean if stats == "mean" else np.concatenate([mean, z.std(axis=1)], axis=1)   # (b, 2d)
 
 
-def make_probe(kind: str = "linear", *, seed: int = 0, max_iter: int = 500,
-               hidden: int = 128) -> Pipeline:
+def make_probe(kind: str = "linear", *, seed: int = 0, max_iter: int = 200,
+               hidden: int = 64) -> Pipeline:
     """An unfitted probe: StandardScaler + LogisticRegression (``"linear"``) or + MLPClassifier (``"mlp"``).
 
     ``max_iter`` bounds the L-BFGS iterations (both); ``hidden`` is the
@@ -75,7 +75,7 @@ def _check_xy(features, labels, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def probe_accuracy(train_features, train_labels, test_features, test_labels, *, kind: str = "linear",
-                   seed: int = 0, max_iter: int = 500, hidden: int = 128) -> float:
+                   seed: int = 0, max_iter: int = 200, hidden: int = 64) -> float:
     """Fit a ``kind`` probe on ``(m, f)`` training features and return its accuracy on the test features."""
     x_train, y_train = _check_xy(train_features, train_labels, "train")
     x_test, y_test = _check_xy(test_features, test_labels, "test")
