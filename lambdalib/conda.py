@@ -22,6 +22,8 @@ asymmetry read-out; :func:`run_flow_seed` runs all of it on the simulated flow o
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import time
 from dataclasses import dataclass, field
 
@@ -161,6 +163,32 @@ class LatentDiffusion:
 
 
 # ----- contrastive embedding and lifting ---------------------------------------------------------
+@contextlib.contextmanager
+def _seeded_cebra_samplers(seed: int):
+    """Seed every CEBRA sampler from ``seed`` while the context is open.
+
+    CEBRA 0.6.1's ``cebra.distributions.base.HasGenerator.__init__`` seeds each sampler's
+    ``torch.Generator`` with ``generator.seed()`` (fresh OS entropy, marked "TODO temporary"
+    there), so two fits with the same torch seed give different embeddings. Here each sampler
+    created in the context gets ``manual_seed(seed, 1, 2, ...)`` in creation order instead.
+    """
+    from cebra.distributions import base
+
+    original = base.HasGenerator.__init__
+    count = itertools.count()
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self._seed = 1_000_003 * seed + next(count)
+        self.generator.manual_seed(self._seed)
+
+    base.HasGenerator.__init__ = init
+    try:
+        yield
+    finally:
+        base.HasGenerator.__init__ = original
+
+
 def fit_cebra(x: np.ndarray, aux: np.ndarray, *, iterations: int, batch_size: int, output_dimension: int = 3,
               seed: int, device: str = "cpu", architecture: str = "offset10-model", temperature: float = 0.1):
     """CEBRA (ConDA eq. 3) on ``x (N, c)`` with auxiliary variables ``aux``: continuous ``(N, k)``
@@ -184,7 +212,8 @@ def fit_cebra(x: np.ndarray, aux: np.ndarray, *, iterations: int, batch_size: in
     aux = np.asarray(aux)
     if aux.dtype.kind not in "iu":              # continuous: standardised; integer labels stay discrete
         aux = ((aux - aux.mean(0)) / (aux.std(0) + 1e-8)).astype(np.float32)
-    return model.fit(np.asarray(x, dtype=np.float32), aux)
+    with _seeded_cebra_samplers(seed):
+        return model.fit(np.asarray(x, dtype=np.float32), aux)
 
 
 def segments(mask: np.ndarray) -> list[np.ndarray]:

@@ -194,3 +194,12 @@ def test_basic_motions_windows_are_slices_of_their_trials():
     assert w.label[i] == y_te[5] and w.trial[i] == 45 and w.start[i] == 12
     with pytest.raises(ValueError, match="window"):
         load_basic_motions_windows(window=200)
+
+
+def test_cebra_fit_is_repeatable_with_a_seed():
+    """CEBRA seeds its samplers from OS entropy; fit_cebra pins them to the seed."""
+    rng = np.random.default_rng(6)
+    x, aux = rng.standard_normal((200, 8)), rng.standard_normal((200, 2))
+    a, b = (conda.fit_cebra(x, aux, iterations=10, batch_size=32, seed=3).transform(x.astype(np.float32))
+            for _ in range(2))
+    np.testing.assert_array_equal(a, b)
