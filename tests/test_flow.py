@@ -33,7 +33,8 @@ def test_poiseuille_profile_matches_parabola(channel):
     err = (mid / mid.mean() - parabola / parabola.mean()).abs().max()
     assert err < 0.005, f"mid-channel profile shape deviates from the parabola by {err:.3%}"
     assert (mid.mean() / parabola.mean() - 1).abs() < 0.03
-    assert uy[0, 1:-1, 1:-1].abs().max() < 2e-3 * u_max   # boundary columns are set at the next step
+    nx = f.shape[-1]
+    assert uy[0, 1:-1, nx // 4:3 * nx // 4].abs().max() < 1e-3 * u_max   # developed flow between the ends
 
 
 def test_mass_is_conserved(channel):
