@@ -18,6 +18,7 @@ subjects' statistics; windows of two strides (300 samples) with 50% overlap
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import time
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .claims import compare
 from .data.gait import GaitData, load_gait, stride_windows
 from .diffusion import GaussianDiffusion
 from .experiment import DIRECTIONS, conditional_sample, eval_indices
@@ -183,8 +185,6 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
 
 def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0) -> str:
     """The run cache's data version: the data's strides, the profile's sizes and the variants."""
-    import hashlib
-
     data = _cohort(source, data_seed, N_STRIDES[profile])
     digest = hashlib.sha256()
     for subject in data.subject_names:
@@ -222,8 +222,8 @@ def run_gait(pairs, variants, profile: str, *, seeds=(0,), source: str = "simula
 
 def load_pair(run: pd.Series, device: str = "cpu"):
     """Rebuild a run's EMA models ``(p(X|Y), p(Y|X))`` from a row of :func:`run_gait`, in eval mode."""
-    fold_x, fold_y = (len(MODALITIES[m]) for m in PAIRS[run["pair"]])
-    models = build_pair(fold_x, fold_y, gait_profile(run["profile"]), shared_encoder=run["variant"] in SHARED_ENCODER)
+    cx, cy = (len(MODALITIES[m]) for m in PAIRS[run["pair"]])
+    models = build_pair(cx, cy, gait_profile(run["profile"]), shared_encoder=run["variant"] in SHARED_ENCODER)
     for model, name in zip(models, ("ema_x", "ema_y")):
         model.load_state_dict(run["state"][name])
         model.to(resolve_device(device)).eval()
@@ -303,8 +303,6 @@ def paper_vs_ours(frame: pd.DataFrame, paper: dict, metric: str, variants) -> pd
 def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baseline: str, treatment: str) -> list:
     """One claim per cell of ``paper`` whose metric is in ``frame``: "``treatment`` lowers the
     metric against ``baseline``", paired over (held-out subject, seed) runs."""
-    from .claims import compare
-
     out = []
     for (pair, direction, metric), values in paper.items():
         if baseline not in values or treatment not in values:
