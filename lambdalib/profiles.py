@@ -86,13 +86,14 @@ PROFILES = {
 }
 
 
-def profile_table(*names: str, fields_: tuple[str, ...] = ("subsample", "window", "d_model", "n_heads",
+def profile_table(*profiles: "str | Profile", fields_: tuple[str, ...] = ("subsample", "window", "d_model", "n_heads",
                   "n_enc_layers", "n_dec_layers", "timesteps", "steps", "batch_size")):
-    """A DataFrame comparing the named profiles' sizes side by side (rows: fields, columns: names)."""
+    """A DataFrame comparing profiles' sizes side by side (rows: fields, columns: profile names);
+    each profile is a name of :data:`PROFILES` or a :class:`Profile` (e.g. with overrides)."""
     import pandas as pd
 
-    return pd.DataFrame({name: [getattr(get_profile(name), f) for f in fields_] for name in names},
-                        index=list(fields_))
+    profiles = [get_profile(p) if isinstance(p, str) else p for p in profiles]
+    return pd.DataFrame({p.name: [getattr(p, f) for f in fields_] for p in profiles}, index=list(fields_))
 
 
 def get_profile(name: str, **overrides: Any) -> Profile:
