@@ -2,8 +2,9 @@
 
 The pipeline of ConDA section 3 and Algorithm B.3, at a size a CPU runs in minutes:
 
-1. **Autoencoder stage** (:class:`LatentDiffusion`): frames ``(N, h, w)`` -> whitened PCA latents
-   ``z0 (N, c)`` (c = 64 at the quick profile; the paper uses the pretrained LDM VAE).
+1. **Autoencoder stage** (:class:`LatentDiffusion`, :mod:`lambdalib.autoencoders`): frames
+   ``(N, h, w)`` -> unit-scale latents ``z0 (N, c)``, c = 64: whitened PCA at the quick profile,
+   a small convolutional autoencoder at the paper profile (the paper uses the pretrained LDM VAE).
 2. **Conditional latent diffusion**: an eps-predicting MLP ``(z_t, t, cond) -> eps_hat`` trained
    on the latents (ConDA eq. 2), wrapped as the x0-predictor lambdalib's DDIM code takes;
    ``cond`` is the frame's time and Reynolds number.
@@ -13,11 +14,11 @@ The pipeline of ConDA section 3 and Algorithm B.3, at a size a CPU runs in minut
 5. **Lifting** from the embedding back to x_T by k nearest neighbours (:class:`KNNLift`), then
    DDIM sampling and decoding.
 
-Alongside: frame metrics (:func:`psnr`, :func:`ssim`), the leave-one-Reynolds-pair-out SVM
-protocol (:func:`pair_folds`, :func:`svm_accuracy`), the orthogonality of regression
-directions (:func:`direction_cosine`), a beta-VAE ablation (:class:`BetaVAE`) and the wake
-asymmetry read-out; :func:`run_flow_seed` runs all of it on the simulated flow of
-:mod:`lambdalib.data.flow` for one seed.
+Alongside: the class peaks of the embedding (:func:`kde_peaks`) and the wake asymmetry read-out
+(:func:`wake_asymmetry`). :func:`run_flow_seed` runs all of it on the simulated flow of
+:mod:`lambdalib.data.flow` for one seed, scored with :mod:`lambdalib.frame_metrics`,
+:mod:`lambdalib.embedding_probes` (SVM folds, direction cosines) and the ablations of
+:mod:`lambdalib.autoencoders`; :func:`run_motion_seed` does the same on BasicMotions.
 """
 
 from __future__ import annotations
@@ -32,23 +33,21 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from sklearn.decomposition import PCA
-from sklearn.linear_model import LinearRegression
 from sklearn.neighbors import NearestNeighbors
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 from torch import nn
-from tqdm.auto import tqdm
 
+from .autoencoders import AUTOENCODERS, BetaVAE, make_autoencoder
 from .data.flow import FlowConfig, FlowData, simulate_flow
 from .diffusion import GaussianDiffusion, extract
+from .embedding_probes import direction_cosine, pair_folds, random_cosine, svm_accuracy
+from .fitting import minibatch_fit
+from .frame_metrics import psnr, ssim
 from .models import sinusoidal_embedding
 from .profiles import check_choice
 from .seed import set_seed
 from .traversal import METHODS, LSTMForecaster, impute, lerp
 
-__all__ = ["LatentDenoiser", "LatentDiffusion", "fit_cebra", "embed_segments", "KNNLift", "psnr", "ssim",
-           "pair_folds", "svm_accuracy", "direction_cosine", "random_cosine", "BetaVAE", "wake_asymmetry",
+__all__ = ["LatentDenoiser", "LatentDiffusion", "fit_cebra", "embed_segments", "KNNLift", "wake_asymmetry",
            "kde_peaks", "segments", "ConDASizes", "SIZES", "get_sizes", "simulate", "holdout", "run_flow_seed",
            "svm_folds", "class_traversal", "run_seeds", "physics_table", "run_motion_seed",
            "activity_traversal"]
@@ -83,27 +82,30 @@ class LatentDenoiser(nn.Module):
 
 
 class LatentDiffusion:
-    """Whitened-PCA autoencoder + conditional latent diffusion + DDIM sampling and inversion.
+    """Autoencoder stage + conditional latent diffusion + DDIM sampling and inversion.
 
     ``fit(frames (N, h, w), cond (N, k))``; ``invert(frames, cond) -> x_T (N, c)``;
     ``generate(x_T, cond) -> frames (N, h, w)`` (DDIM, eta = 0, ``ddim_steps`` steps).
+    ``autoencoder`` is ``"pca"`` (whitened PCA) or ``"conv"`` (a convolutional autoencoder
+    trained for ``ae_steps`` steps before the denoiser; its draws come first from ``generator``).
     """
 
-    def __init__(self, *, n_components: int = 64, width: int = 256, depth: int = 3, timesteps: int = 100,
-                 ddim_steps: int = 50, steps: int = 3000, batch_size: int = 128, lr: float = 1e-3,
-                 device: str | torch.device = "cpu"):
-        self.n_components, self.width, self.depth = n_components, width, depth
+    def __init__(self, *, n_components: int = 64, autoencoder: str = "pca", ae_steps: int = 2000, width: int = 256,
+                 depth: int = 3, timesteps: int = 100, ddim_steps: int = 50, steps: int = 3000, batch_size: int = 128,
+                 lr: float = 1e-3, device: str | torch.device = "cpu"):
+        self.autoencoder = check_choice("autoencoder", autoencoder, AUTOENCODERS)
+        self.n_components, self.ae_steps, self.width, self.depth = n_components, ae_steps, width, depth
         self.timesteps, self.ddim_steps = timesteps, ddim_steps
         self.steps, self.batch_size, self.lr = steps, batch_size, lr
         self.device = torch.device(device)
 
     def encode(self, frames: np.ndarray) -> np.ndarray:
-        """``(N, h, w) -> (N, c)`` whitened PCA scores."""
-        return self.pca_.transform(np.asarray(frames).reshape(len(frames), -1))
+        """``(N, h, w) -> (N, c)`` unit-scale codes of the autoencoder stage."""
+        return self.autoencoder_.encode(frames)
 
     def decode(self, z: np.ndarray) -> np.ndarray:
         """``(N, c) -> (N, h, w)``."""
-        return self.pca_.inverse_transform(np.asarray(z)).reshape(len(z), *self.frame_shape_)
+        return self.autoencoder_.decode(z)
 
     def _cond(self, cond: np.ndarray) -> torch.Tensor:
         return torch.as_tensor((np.asarray(cond) - self.cond_mean_) / self.cond_std_, dtype=torch.float32,
@@ -112,8 +114,8 @@ class LatentDiffusion:
     def fit(self, frames: np.ndarray, cond: np.ndarray, *, generator: torch.Generator,
             progress: bool = True) -> "LatentDiffusion":
         frames = np.asarray(frames, dtype=np.float32)
-        self.frame_shape_ = frames.shape[1:]
-        self.pca_ = PCA(self.n_components, whiten=True, svd_solver="full").fit(frames.reshape(len(frames), -1))
+        self.autoencoder_ = make_autoencoder(self.autoencoder, self.n_components, steps=self.ae_steps,
+                                             device=self.device).fit(frames, generator=generator, progress=progress)
         z0 = torch.as_tensor(self.encode(frames), dtype=torch.float32, device=self.device)[:, None]  # (N, 1, c)
         self.cond_mean_, self.cond_std_ = np.mean(cond, 0), np.std(cond, 0) + 1e-8
         c = self._cond(cond)                                                    # (N, k)
@@ -121,19 +123,14 @@ class LatentDiffusion:
         self.model_ = LatentDenoiser(z0.shape[-1], c.shape[1], self.width, self.depth).to(self.device)
         opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=1e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, self.steps)
-        losses = []
-        for step in tqdm(range(self.steps), desc="latent diffusion", disable=not progress, mininterval=2.0):
+
+        def batch_loss():                                                       # ConDA eq. 2
             idx = torch.randint(len(z0), (self.batch_size,), generator=generator).to(self.device)
             t = torch.randint(self.timesteps, (self.batch_size,), generator=generator).to(self.device)
             noise = torch.randn(z0[idx].shape, generator=generator).to(self.device)
-            loss = F.mse_loss(self.model_(self.diffusion_.q_sample(z0[idx], t, noise), t, c[idx]), noise)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"latent diffusion loss is not finite at step {step}")
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            losses.append(loss.item())
+            return F.mse_loss(self.model_(self.diffusion_.q_sample(z0[idx], t, noise), t, c[idx]), noise)
+        losses = minibatch_fit(opt, batch_loss, self.steps, name="latent diffusion", scheduler=sched,
+                               progress=progress)
         self.history_ = pd.DataFrame({"step": np.arange(self.steps), "loss": losses})
         self.model_.eval()
         return self
@@ -257,64 +254,7 @@ class KNNLift:
         return self.x_T_[idx].mean(1), self.cond_[idx].mean(1)
 
 
-# ----- frame metrics ------------------------------------------------------------------------------
-def psnr(pred: np.ndarray, true: np.ndarray, data_range: float) -> np.ndarray:
-    """Peak signal-to-noise ratio per frame, 10 log10(range^2 / MSE): ``(N, h, w) x 2 -> (N,)``."""
-    mse = ((np.asarray(pred, float) - np.asarray(true, float)) ** 2).reshape(len(pred), -1).mean(1)
-    return 10 * np.log10(data_range ** 2 / np.maximum(mse, 1e-20))
-
-
-def ssim(pred: np.ndarray, true: np.ndarray, data_range: float, *, sigma: float = 1.5, size: int = 11) -> np.ndarray:
-    """Structural similarity per frame (Wang et al. 2004; Gaussian window ``size``, ``sigma``;
-    K1 = 0.01, K2 = 0.03; valid windows only), ``(N, h, w) x 2 -> (N,)``."""
-    from scipy.ndimage import correlate1d
-
-    x, y = np.asarray(pred, float), np.asarray(true, float)
-    g = np.exp(-((np.arange(size) - size // 2) ** 2) / (2 * sigma ** 2))
-    g /= g.sum()
-    h = size // 2
-
-    def blur(a):                                                                # separable Gaussian
-        return correlate1d(correlate1d(a, g, axis=1), g, axis=2)[:, h:-h, h:-h]
-    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
-    mx, my = blur(x), blur(y)
-    vx, vy, cxy = blur(x * x) - mx ** 2, blur(y * y) - my ** 2, blur(x * y) - mx * my
-    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx ** 2 + my ** 2 + c1) * (vx + vy + c2))
-    return s.mean((1, 2))
-
-
-# ----- classification and geometry ----------------------------------------------------------------
-def pair_folds(groups: np.ndarray, first: list, second: list):
-    """Leave one (first[i], second[i]) pair of groups out per fold: yields (train_idx, test_idx)
-    over samples labelled by ``groups (N,)``; the two groups of a fold never reach training."""
-    if len(first) != len(second):
-        raise ValueError(f"first and second must pair up, got {len(first)} and {len(second)} groups")
-    for a, b in zip(first, second):
-        test = np.isin(groups, [a, b])
-        yield np.flatnonzero(~test), np.flatnonzero(test)
-
-
-def svm_accuracy(x_train, y_train, x_test, y_test, kernel: str) -> float:
-    """Accuracy of a standardised SVC (scikit-learn defaults, ``kernel`` linear or rbf)."""
-    check_choice("kernel", kernel, ("linear", "rbf"))
-    clf = make_pipeline(StandardScaler(), SVC(kernel=kernel)).fit(x_train, y_train)
-    return float((clf.predict(x_test) == y_test).mean())
-
-
-def direction_cosine(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """|cos| between the least-squares regression directions of ``a`` and of ``b`` on ``x (N, d)``
-    (ConDA appendix C.4)."""
-    wa = LinearRegression().fit(x, a).coef_
-    wb = LinearRegression().fit(x, b).coef_
-    return float(abs(wa @ wb) / (np.linalg.norm(wa) * np.linalg.norm(wb)))
-
-
-def random_cosine(d: int, n: int = 10000, *, rng: np.random.Generator) -> float:
-    """Median |cos| between independent isotropic random directions in R^d (the chance level)."""
-    u, v = rng.standard_normal((2, n, d))
-    return float(np.median(np.abs((u * v).sum(1)) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))))
-
-
+# ----- class peaks and the wake read-out ---------------------------------------------------------
 def kde_peaks(e: np.ndarray, labels: np.ndarray) -> dict:
     """Per class c, the sample maximising p_c - p_other (Gaussian KDEs; ConDA section 3.3 (3))."""
     from scipy.stats import gaussian_kde
@@ -337,52 +277,6 @@ def wake_asymmetry(frames: np.ndarray) -> np.ndarray:
     return np.linalg.norm((f + f[:, ::-1]).reshape(len(f), -1), axis=1) / np.linalg.norm(f.reshape(len(f), -1), axis=1)
 
 
-# ----- beta-VAE ablation (ConDA Table 2) -----------------------------------------------------------
-class BetaVAE(nn.Module):
-    """MLP beta-VAE (Higgins et al. 2017) on flattened frames with a ``latent``-d Gaussian code."""
-
-    def __init__(self, n_in: int, latent: int = 3, hidden: int = 128, beta: float = 4.0):
-        super().__init__()
-        self.beta = beta
-        self.enc = nn.Sequential(nn.Linear(n_in, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
-                                 nn.Linear(hidden, 2 * latent))
-        self.dec = nn.Sequential(nn.Linear(latent, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
-                                 nn.Linear(hidden, n_in))
-
-    def fit(self, frames: np.ndarray, *, steps: int, generator: torch.Generator, batch_size: int = 128,
-            lr: float = 1e-3) -> "BetaVAE":
-        x = torch.as_tensor(np.asarray(frames, np.float32).reshape(len(frames), -1))
-        self.mean_, self.scale_ = x.mean(0), x.std() + 1e-8
-        x = (x - self.mean_) / self.scale_
-        opt = torch.optim.Adam(self.parameters(), lr=lr)
-        self.history_ = []
-        for step in range(steps):
-            xb = x[torch.randint(len(x), (batch_size,), generator=generator)]
-            mu, logvar = self.enc(xb).chunk(2, dim=1)
-            z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=generator)
-            rec = ((self.dec(z) - xb) ** 2).sum(1).mean()
-            kl = 0.5 * (mu ** 2 + logvar.exp() - 1 - logvar).sum(1).mean()
-            loss = rec + self.beta * kl
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"beta-VAE loss is not finite at step {step}")
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            self.history_.append(loss.item())
-        return self
-
-    @torch.no_grad()
-    def encode(self, frames: np.ndarray) -> np.ndarray:
-        x = (torch.as_tensor(np.asarray(frames, np.float32).reshape(len(frames), -1)) - self.mean_) / self.scale_
-        return self.enc(x).chunk(2, dim=1)[0].numpy()
-
-    @torch.no_grad()
-    def decode(self, z: np.ndarray, shape: tuple) -> np.ndarray:
-        x = self.dec(torch.as_tensor(np.asarray(z, np.float32))) * self.scale_ + self.mean_
-        return x.numpy().reshape(len(z), *shape)
-
-
-
 # ----- the flow experiment -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ConDASizes:
@@ -392,7 +286,9 @@ class ConDASizes:
     steady: tuple = (20, 25, 30, 35, 40)     # Reynolds numbers below Re_c (paper: 20-40)
     unsteady: tuple = (60, 80, 100, 110, 120)  # Reynolds numbers that shed (paper: 100-120)
     st_reynolds: float = 100                 # Schäfer-Turek 2D-2, where St is published
-    n_components: int = 64                   # whitened PCA latents c
+    n_components: int = 64                   # autoencoder latents c
+    autoencoder: str = "pca"                 # autoencoder stage: "pca" (whitened) or "conv" (trained)
+    ae_steps: int = 0                        # optimiser steps of the conv autoencoder (unused by PCA)
     width: int = 128                         # denoiser width
     depth: int = 3                           # denoiser residual blocks
     timesteps: int = 100                     # diffusion T
@@ -410,9 +306,10 @@ class ConDASizes:
 
 SIZES = {
     "quick": ConDASizes(),
-    # Longer simulation (more shedding periods, finer frame spacing), the paper's T = 1000 and
-    # 100 DDIM steps, and CEBRA trained ten times longer; meant for a GPU.
-    "paper": ConDASizes(flow=FlowConfig(steps=16000, record_from=6000, frame_every=25), timesteps=1000,
+    # Longer simulation (more shedding periods, finer frame spacing), a convolutional autoencoder
+    # stage, the paper's T = 1000 and 100 DDIM steps, and CEBRA trained ten times longer; for a GPU.
+    "paper": ConDASizes(flow=FlowConfig(steps=16000, record_from=6000, frame_every=25), autoencoder="conv",
+                        ae_steps=5000, timesteps=1000,
                         ddim_steps=100, diffusion_steps=20000, cebra_iterations=5000, fold_iterations=5000,
                         cebra_batch=512, lstm_steps=2000, vae_steps=10000, width=256),
 }
@@ -469,9 +366,9 @@ def run_flow_seed(data: FlowData, sizes: ConDASizes, seed: int, *, device="cpu",
     known = np.ones(nf, bool)
     known[np.concatenate(list(held.values()))] = False
     data_range = float(np.ptp(frames))
-    ld = LatentDiffusion(n_components=sizes.n_components, width=sizes.width, depth=sizes.depth,
-                         timesteps=sizes.timesteps, ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps,
-                         device=device).fit(frames[:, known].reshape(-1, *frames.shape[2:]),
+    ld = LatentDiffusion(n_components=sizes.n_components, autoencoder=sizes.autoencoder, ae_steps=sizes.ae_steps,
+                         width=sizes.width, depth=sizes.depth, timesteps=sizes.timesteps,
+                         ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps, device=device).fit(frames[:, known].reshape(-1, *frames.shape[2:]),
                                             cond[:, known].reshape(-1, 2), generator=gen, progress=progress)
     flat_f, flat_c = frames.reshape(r * nf, *frames.shape[2:]), cond.reshape(r * nf, 2)
     x_T = ld.invert(flat_f, flat_c).reshape(r, nf, -1)                          # (r, f, c)
@@ -482,7 +379,7 @@ def run_flow_seed(data: FlowData, sizes: ConDASizes, seed: int, *, device="cpu",
     split = np.broadcast_to(np.where(known, "train", "held-out"), (r, nf)).ravel()
     roundtrip = pd.DataFrame({"split": split, "psnr": psnr(rec, flat_f, data_range),
                               "ssim": ssim(rec, flat_f, data_range),
-                              "pca_psnr": psnr(ld.decode(ld.encode(flat_f)), flat_f, data_range),
+                              "ae_psnr": psnr(ld.decode(ld.encode(flat_f)), flat_f, data_range),
                               "x_T_std": x_T.reshape(r * nf, -1).std(1)})
 
     # Contrastive embedding of the known frames (one sequence per Re, gaps included).
@@ -619,7 +516,8 @@ def run_motion_seed(windows, sizes: ConDASizes, seed: int, *, n_components: int 
     """ConDA on BasicMotions windows (:mod:`lambdalib.data.basic_motions`) for one seed: latent
     diffusion conditioned on the window's position in its trial (not on the activity), DDIM
     inversion, CEBRA with the activity as a discrete label (training trials only), and SVMs
-    trained on the training trials' windows and tested on the test trials'."""
+    trained on the training trials' windows and tested on the test trials'. The autoencoder stage
+    is whitened PCA at every profile (windows of 6 channels are too narrow for strided convolutions)."""
     gen = set_seed(seed)
     classes, y = np.unique(windows.label, return_inverse=True)
     cond = windows.start[:, None].astype(float)                                # (b, 1)

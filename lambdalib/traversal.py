@@ -23,6 +23,7 @@ import torch
 from scipy.interpolate import CubicSpline
 from torch import nn
 
+from .fitting import minibatch_fit
 from .profiles import check_choice
 
 __all__ = ["METHODS", "lerp", "slerp", "taylor_step", "impute", "LSTMForecaster"]
@@ -79,17 +80,11 @@ class LSTMForecaster(nn.Module):
         data = torch.as_tensor(windows, dtype=torch.float32)
         self.scale_ = data.reshape(-1, data.shape[-1]).std(0) + 1e-8           # (d,)
         data = data / self.scale_
-        opt = torch.optim.Adam(self.parameters(), lr=lr)
-        self.history_ = []
-        for step in range(steps):
+
+        def batch_loss():
             idx = torch.randint(len(data), (batch_size,), generator=generator)
-            loss = ((self(data[idx, :c]) - data[idx, c]) ** 2).mean()
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"LSTM loss is not finite at step {step}")
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            self.history_.append(loss.item())
+            return ((self(data[idx, :c]) - data[idx, c]) ** 2).mean()
+        self.history_ = minibatch_fit(torch.optim.Adam(self.parameters(), lr=lr), batch_loss, steps, name="LSTM")
         return self
 
     @torch.no_grad()

@@ -1,4 +1,4 @@
-"""ConDA pieces: traversal operators, kNN lift, SVM folds, metrics, DDIM round trip, CEBRA segments."""
+"""ConDA pieces: traversal operators, kNN lift, DDIM round trip, CEBRA segments, hold-out protocol."""
 
 import numpy as np
 import pytest
@@ -84,36 +84,6 @@ def test_knn_lift_returns_training_points():
     assert any(np.allclose(five, x_T[idx].mean(0)) for idx in [np.argsort(((e - e[0]) ** 2).sum(1))[:5]])
     with pytest.raises(ValueError, match="fitted"):
         conda.KNNLift().predict(e)
-
-
-def test_svm_folds_never_share_a_reynolds_number():
-    groups = np.repeat([20, 25, 30, 60, 80, 100], 7)
-    folds = list(conda.pair_folds(groups, [20, 25, 30], [60, 80, 100]))
-    assert len(folds) == 3
-    for (train, test), pair in zip(folds, [(20, 60), (25, 80), (30, 100)]):
-        assert set(groups[test]) == set(pair)
-        assert not set(groups[train]) & set(groups[test])
-        assert len(train) + len(test) == len(groups)
-    with pytest.raises(ValueError, match="pair"):
-        list(conda.pair_folds(groups, [20], [60, 80]))
-
-
-def test_psnr_and_ssim():
-    rng = np.random.default_rng(2)
-    x = rng.standard_normal((3, 16, 16))
-    np.testing.assert_allclose(conda.ssim(x, x, 8.0), 1.0)
-    y = x + 0.1
-    np.testing.assert_allclose(conda.psnr(y, x, 1.0), 20.0)
-    assert (conda.ssim(x + rng.standard_normal(x.shape), x, 8.0) < 0.9).all()
-
-
-def test_direction_cosine_and_chance_level():
-    rng = np.random.default_rng(3)
-    x = rng.standard_normal((500, 3))
-    assert conda.direction_cosine(x, x[:, 0], x[:, 1]) < 0.05
-    assert conda.direction_cosine(x, x[:, 0], x[:, 0] + 0.1 * x[:, 1]) > 0.95
-    assert conda.random_cosine(3, rng=rng) == pytest.approx(0.5, abs=0.02)    # |cos| ~ U(0, 1) in R^3
-    assert conda.random_cosine(64, rng=rng) < 0.1
 
 
 def test_wake_asymmetry_separates_mirror_symmetry():
