@@ -57,10 +57,10 @@ from lambdalib.gait_recognition import (MODALITIES, GaitBase, GaitConfig, PairSa
 from lambdalib.profiles import check_choice
 from lambdalib.seed import resolve_device, set_seed
 
-__all__ = ["DiffConfig", "VARIANTS", "Sizes", "SIZES", "get_sizes", "phase_bounds", "predict_start_from_noise",
+__all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes", "ablation_sizes", "phase_bounds", "predict_start_from_noise",
            "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split", "evaluate",
            "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid", "split_data", "gei_baseline", "PLANS", "plan_jobs",
-           "metrics_frame", "cross_modal", "summary_table", "inference_ratio", "plot_frames", "plot_curves",
+           "metrics_frame", "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio", "plot_frames", "plot_curves",
            "plot_trajectory"]
 
 
@@ -128,10 +128,20 @@ SIZES = {
                    channels=(32, 64, 128), d=128, steps=10000, P=8, K=8, frames=10, lr=1e-3, weight_decay=5e-4,
                    milestones=(0.375, 0.75)),
 }
+# The ablation chapter's CPU size: the quick data and model with 60% of the steps, so that Full
+# and its two ablations (3 seeds each) and the seven sensitivity settings (one seed), 16 runs of
+# ~50 CPU-seconds, fit 8 minutes on 2 cores. Every comparison in that chapter is made at this size.
+SIZES["ablation"] = replace(SIZES["quick"], steps=360)
 
 
 def get_sizes(profile: str) -> Sizes:
     return SIZES[check_choice("profile", profile, tuple(SIZES))]
+
+
+def ablation_sizes(profile: str) -> Sizes:
+    """Sizes of the ablation chapter: ``SIZES["ablation"]`` at the quick profile, the paper's at
+    the paper profile."""
+    return SIZES["ablation" if check_choice("profile", profile, ("quick", "paper")) == "quick" else "paper"]
 
 
 def phase_bounds(diffusion: GaussianDiffusion, gamma1: float, gamma2: float) -> tuple[int, int]:
@@ -461,17 +471,18 @@ def run_variant(variant: str, seed: int, sizes: Sizes, *, config: DiffConfig | N
                 test_data: RenderedGait | None = None, progress: bool = False) -> dict:
     """Train one variant on one seed and evaluate it: the unit of work of :func:`run_grid`.
 
-    Returns ``variant, seed, config, metrics`` (the retrieval table), ``history``, ``train_sec``,
-    ``step_sec`` (median), ``state`` (the Base modules' weights: all that inference uses),
+    Returns ``variant, seed, config, metrics`` (the retrieval table), ``history``, ``train_sec``
+    (wall), ``train_cpu_sec`` (this process's CPU time), ``step_sec`` (median), ``state`` (the Base modules' weights: all that inference uses),
     ``params_infer`` / ``params_train`` and, with
     ``diagnostic``, ``trajectory`` (:func:`trajectory_diagnostic`)."""
     config = VARIANTS[check_choice("variant", variant, tuple(VARIANTS))] if config is None else config
     train_data = _DATA["train"] if train_data is None else train_data
     test_data = _DATA["test"] if test_data is None else test_data
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     base, gen, history = train(train_data, sizes, config, seed=seed, device=device, progress=progress)
     out = {"variant": variant, "seed": seed, "config": asdict(config), "history": history,
-           "train_sec": time.perf_counter() - start, "step_sec": float(history.sec.median()),
+           "train_sec": time.perf_counter() - start, "train_cpu_sec": time.process_time() - cpu_start,
+           "step_sec": float(history.sec.median()),
            "metrics": evaluate(base, test_data), "state": {k: v.cpu() for k, v in base.state_dict().items()},
            "params_infer": sum(p.numel() for p in base.parameters()),
            "params_train": sum(p.numel() for p in base.parameters()) + (sum(p.numel() for p in gen.parameters()) if gen else 0)}
@@ -498,28 +509,35 @@ def run_grid(jobs: list[dict], train_data: RenderedGait, test_data: RenderedGait
 
 
 # ----- what the chapter runs, tabulates and draws ------------------------------------------------
-# Per profile: variants run over every seed, variants run on the first seed only, and the
-# sensitivity runs (name -> DiffConfig) on the first seed.
-PLANS = {
-    "quick": {"seeds": ("base", "full", "p1"), "first_seed": ("independent_denoiser",), "sensitivity": {}},
-    "paper": {"seeds": tuple(VARIANTS), "first_seed": (),
-              "sensitivity": {"lambda_gen=0.3": replace(VARIANTS["full"], lambda_gen=0.3),
-                              "lambda_gen=3": replace(VARIANTS["full"], lambda_gen=3.0),
-                              "gamma1=0.9": replace(VARIANTS["full"], gamma1=0.9),
-                              "gamma2=0.3": replace(VARIANTS["full"], gamma2=0.3),
-                              "gamma2=0.7": replace(VARIANTS["full"], gamma2=0.7),
-                              "T=50": replace(VARIANTS["full"], timesteps=50),
-                              "T=200": replace(VARIANTS["full"], timesteps=200)}},
-}
+# Full with one guessed choice changed (the rows of the paper's sensitivity table, Tab. 8).
+SENSITIVITY = {"lambda_gen=0.3": replace(VARIANTS["full"], lambda_gen=0.3),
+               "lambda_gen=3": replace(VARIANTS["full"], lambda_gen=3.0),
+               "gamma1=0.9": replace(VARIANTS["full"], gamma1=0.9),
+               "gamma2=0.3": replace(VARIANTS["full"], gamma2=0.3),
+               "gamma2=0.7": replace(VARIANTS["full"], gamma2=0.7),
+               "T=50": replace(VARIANTS["full"], timesteps=50),
+               "T=200": replace(VARIANTS["full"], timesteps=200)}
 DIAGNOSED = ("p1", "full", "independent_denoiser")  # variants that get the trajectory diagnostic
+# Per plan: variants run over every seed, variants run on the first seed only, the sensitivity
+# runs (name -> DiffConfig) on the first seed, and the variants that get the trajectory
+# diagnostic. "quick" / "paper" are the main chapter's profiles; "ablations" is the ablation
+# chapter's plan (at :func:`ablation_sizes`).
+PLANS = {
+    "quick": {"seeds": ("base", "full", "p1"), "first_seed": ("independent_denoiser",), "sensitivity": {},
+              "diagnosed": DIAGNOSED},
+    "paper": {"seeds": tuple(VARIANTS), "first_seed": (), "sensitivity": SENSITIVITY, "diagnosed": DIAGNOSED},
+    "ablations": {"seeds": ("full", "independent_noise", "independent_denoiser"), "first_seed": (),
+                  "sensitivity": SENSITIVITY, "diagnosed": ()},
+}
 
 
 def plan_jobs(profile: str, seeds: list[int], sizes: Sizes, device: str = "cpu") -> list[dict]:
-    """The :func:`run_grid` jobs of a profile's plan (:data:`PLANS`)."""
+    """The :func:`run_grid` jobs of a plan (:data:`PLANS`; ``profile`` names the plan)."""
     plan = PLANS[check_choice("profile", profile, tuple(PLANS))]
     common = dict(sizes=sizes, device=device)
-    jobs = [dict(variant=v, seed=s, diagnostic=v in DIAGNOSED, **common) for s in seeds for v in plan["seeds"]]
-    jobs += [dict(variant=v, seed=seeds[0], diagnostic=v in DIAGNOSED, **common) for v in plan["first_seed"]]
+    diag = plan["diagnosed"]
+    jobs = [dict(variant=v, seed=s, diagnostic=v in diag, **common) for s in seeds for v in plan["seeds"]]
+    jobs += [dict(variant=v, seed=seeds[0], diagnostic=v in diag, **common) for v in plan["first_seed"]]
     jobs += [dict(variant=name, seed=seeds[0], config=cfg, **common) for name, cfg in plan["sensitivity"].items()]
     return jobs
 
@@ -534,6 +552,80 @@ def cross_modal(results: list[dict], variant: str, rank: str = "rank1") -> pd.Se
     m = metrics_frame(results)
     m = m[(m.variant == variant) & (m.condition == "all") & m.direction.isin(["2d->3d", "3d->2d"])]
     return m.groupby("seed")[rank].mean()
+
+
+def guessed_choices(config: DiffConfig) -> pd.DataFrame:
+    """The choices our copy of the paper does not fix, with ``config``'s values, the reason for
+    each, and the :data:`SENSITIVITY` settings that change it."""
+    t1, t2 = phase_bounds(GaussianDiffusion(config.timesteps, config.schedule), config.gamma1, config.gamma2)
+    tried = lambda field: " / ".join(n for n, c in SENSITIVITY.items() if getattr(c, field) != getattr(config, field))
+    return pd.DataFrame({
+        "ours": [f"{config.timesteps}", f"{config.gamma1} (phase 1: t < {t1})",
+                 f"{config.gamma2} (phase 2: {t1} <= t < {t2}, phase 3: t >= {t2})",
+                 f"{config.lambda_gen}, every term inside the branch 1", "min(SNR_t, 1)", config.schedule],
+        "why": ["the middle value of the paper's diffusion-length row (50 / 100 / 200)",
+                "the middle value of the paper's row 0.90 / 0.95 / 0.98",
+                "the middle value of the paper's row 0.4 / 0.5 / 0.6",
+                "the paper's weights did not survive in our copy",
+                "eq. 13 divides by sqrt(abar_t) ~ 0.007 at t = T-1: unweighted phase-3 errors are 10^4x the rest",
+                "lambdalib's default (DDPM); the paper does not name one"],
+        "sensitivity runs": [tried("timesteps"), tried("gamma1"), tried("gamma2"), tried("lambda_gen"), "", ""]},
+        index=["T", "gamma1", "gamma2", "loss weights (lambda_gen)", "reconstruction weight", "schedule"])
+
+
+def paired_differences(results: list[dict], treatment: str, baselines: tuple[str, ...]) -> pd.DataFrame:
+    """Per seed: the cross-modal rank-1 (%) of ``treatment`` and each baseline, and the paired
+    differences ``treatment - baseline`` (seeds that every variant ran), with a mean and an sd row."""
+    cm = pd.DataFrame({v: cross_modal(results, v) for v in (treatment, *baselines)}).dropna()
+    for b in baselines:
+        cm[f"{treatment} - {b}"] = cm[treatment] - cm[b]
+    cm.index = cm.index.astype(str)
+    return pd.concat([cm, cm.agg(["mean", "std"]).rename(index={"std": "sd"})])
+
+
+def sensitivity_table(results: list[dict], reference: str = "full") -> pd.DataFrame:
+    """One row per sensitivity run (a variant name not in :data:`VARIANTS`): its seed, cross-modal
+    rank-1 (%), ``reference``'s rank-1 on the same seed, the difference, and the difference in units
+    of ``sqrt(2)`` x ``reference``'s seed-to-seed sd (the sd of a difference of two runs if a run's
+    rank-1 varies over seeds as the reference's does)."""
+    ref = cross_modal(results, reference)
+    rows = []
+    for name in dict.fromkeys(r["variant"] for r in results if r["variant"] not in VARIANTS):
+        for seed, value in cross_modal(results, name).items():
+            rows.append({"setting": name, "seed": seed, "rank1": value, f"{reference} rank1": ref[seed],
+                         "difference": value - ref[seed]})
+    out = pd.DataFrame(rows).set_index("setting")
+    out["difference / (sqrt2 sd)"] = out["difference"] / (math.sqrt(2) * ref.std())
+    return out
+
+
+def plot_ablations(results: list[dict], reference: str = "full"):
+    """Left, cross-modal rank-1 per setting (dots: seeds; bar: mean ± sd over seeds); right, the
+    difference from ``reference`` on the same seed, with the band ± 2 sqrt(2) sd of
+    ``reference``'s seed-to-seed spread (roughly where a difference of two runs falls by chance)."""
+    import matplotlib.pyplot as plt
+
+    names = [v for v in dict.fromkeys(r["variant"] for r in results)]
+    ref = cross_modal(results, reference)
+    band = 2 * math.sqrt(2) * ref.std()
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.4), sharey=False)
+    for i, v in enumerate(names):
+        x = cross_modal(results, v)
+        a.errorbar(i, x.mean(), yerr=x.std() if len(x) > 1 else None, fmt="_", ms=14, color="k", capsize=3)
+        a.scatter(np.full(len(x), i), x, s=14, color=f"C{i % 10}", zorder=3)
+        if v != reference:
+            d = (x - ref).dropna()
+            b.errorbar(i, d.mean(), yerr=d.std() if len(d) > 1 else None, fmt="_", ms=14, color="k", capsize=3)
+            b.scatter(np.full(len(d), i), d, s=14, color=f"C{i % 10}", zorder=3)
+    a.axhspan(ref.mean() - ref.std(), ref.mean() + ref.std(), color="0.85", zorder=0)
+    b.axhspan(-band, band, color="0.85", zorder=0)
+    b.axhline(0, color="0.4", lw=0.8)
+    for ax in (a, b):
+        ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=8)
+    a.set_ylabel("cross-modal rank-1 (%)")
+    b.set_ylabel(f"rank-1 − {reference}, same seed (points)")
+    fig.tight_layout()
+    return fig
 
 
 def summary_table(results: list[dict]) -> pd.DataFrame:

@@ -182,3 +182,47 @@ def test_bad_choices_raise():
         dcg.get_sizes("huge")
     with pytest.raises(ValueError, match="phases"):
         dcg.DiffConfig(phases=(4,))
+
+
+def test_ablation_plan_and_size():
+    sizes = dcg.ablation_sizes("quick")
+    assert sizes == replace(dcg.SIZES["quick"], steps=sizes.steps) and sizes.steps < dcg.SIZES["quick"].steps
+    assert dcg.ablation_sizes("paper") is dcg.SIZES["paper"]
+    with pytest.raises(ValueError, match="profile"):
+        dcg.ablation_sizes("ablation")
+    jobs = dcg.plan_jobs("ablations", [3, 4, 5], sizes)
+    per_seed = {(j["variant"], j["seed"]) for j in jobs if "config" not in j}
+    assert per_seed == {(v, s) for v in ("full", "independent_noise", "independent_denoiser") for s in (3, 4, 5)}
+    sens = [j for j in jobs if "config" in j]
+    assert [j["variant"] for j in sens] == list(dcg.SENSITIVITY) and {j["seed"] for j in sens} == {3}
+    assert all(j["sizes"] is sizes and not j.get("diagnostic") for j in jobs)
+    # each sensitivity setting changes exactly one field of Full
+    full = dcg.VARIANTS["full"].__dict__
+    for j in sens:
+        changed = {k for k, v in j["config"].__dict__.items() if v != full[k]}
+        assert len(changed) == 1 and j["variant"].startswith(changed.pop().replace("timesteps", "T"))
+
+
+def fake_results(values: dict[str, list[float]]) -> list[dict]:
+    """Results whose cross-modal rank-1 is the given value per (variant, seed): 2d->3d = v - 1, 3d->2d = v + 1."""
+    import pandas as pd
+    out = []
+    for variant, per_seed in values.items():
+        for seed, v in enumerate(per_seed):
+            metrics = pd.DataFrame({"direction": ["2d->3d", "3d->2d", "2d->2d"], "condition": "all",
+                                    "rank1": [v - 1, v + 1, 99.0], "rank5": [0.0, 0.0, 0.0]})
+            out.append({"variant": variant, "seed": seed, "metrics": metrics})
+    return out
+
+
+def test_paired_differences_and_sensitivity_table():
+    res = fake_results({"full": [30.0, 32.0, 28.0], "independent_noise": [29.0, 30.0, 28.0], "T=50": [26.0]})
+    p = dcg.paired_differences(res, "full", ("independent_noise",))
+    assert p.loc[["0", "1", "2"], "full - independent_noise"].tolist() == [1.0, 2.0, 0.0]
+    assert p.loc["mean", "full - independent_noise"] == pytest.approx(1.0)
+    assert p.loc["sd", "full"] == pytest.approx(2.0)
+    s = dcg.sensitivity_table(res)
+    assert s.index.tolist() == ["T=50"]
+    row = s.loc["T=50"]
+    assert row["difference"] == pytest.approx(-4.0)
+    assert row["difference / (sqrt2 sd)"] == pytest.approx(-4.0 / (np.sqrt(2) * 2.0))
