@@ -298,7 +298,7 @@ class ConDASizes:
     fold_iterations: int = 120               # CEBRA iterations inside each SVM fold
     cebra_batch: int = 128                   # CEBRA batch size
     n_neighbors: int = 5                     # kNN lift
-    lstm_steps: int = 400                    # LSTM baseline optimiser steps
+    lstm_steps: int = 2000                   # LSTM baseline optimiser steps (loss still falling here)
     vae_steps: int = 600                     # beta-VAE optimiser steps
     block: tuple = (0.45, 0.6)               # held-out contiguous block (fractions of a sequence)
     sparse_every: int = 6                    # held-out sparse frames: every k-th outside the block
@@ -311,7 +311,7 @@ SIZES = {
     "paper": ConDASizes(flow=FlowConfig(steps=16000, record_from=6000, frame_every=25), autoencoder="conv",
                         ae_steps=5000, timesteps=1000,
                         ddim_steps=100, diffusion_steps=20000, cebra_iterations=5000, fold_iterations=5000,
-                        cebra_batch=512, lstm_steps=2000, vae_steps=10000, width=256),
+                        cebra_batch=512, lstm_steps=5000, vae_steps=10000, width=256),
 }
 
 
