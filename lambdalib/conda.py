@@ -368,8 +368,9 @@ def run_flow_seed(data: FlowData, sizes: ConDASizes, seed: int, *, device="cpu",
     data_range = float(np.ptp(frames))
     ld = LatentDiffusion(n_components=sizes.n_components, autoencoder=sizes.autoencoder, ae_steps=sizes.ae_steps,
                          width=sizes.width, depth=sizes.depth, timesteps=sizes.timesteps,
-                         ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps, device=device).fit(frames[:, known].reshape(-1, *frames.shape[2:]),
-                                            cond[:, known].reshape(-1, 2), generator=gen, progress=progress)
+                         ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps, device=device)
+    ld.fit(frames[:, known].reshape(-1, *frames.shape[2:]), cond[:, known].reshape(-1, 2), generator=gen,
+           progress=progress)
     flat_f, flat_c = frames.reshape(r * nf, *frames.shape[2:]), cond.reshape(r * nf, 2)
     x_T = ld.invert(flat_f, flat_c).reshape(r, nf, -1)                          # (r, f, c)
     lap("latent diffusion + inversion")
