@@ -23,9 +23,14 @@ training, metrics and the claims dashboard) lives here, one idea per module:
 - :mod:`lambdalib.plotting`   the figures the chapters share
 - :mod:`lambdalib.perfect_alignment`  perfect alignment by SVD (its eq. 5-7), metrics, baseline, sweeps
 - :mod:`lambdalib.transfer`   cross-modal transfer with CA and CA+PA on paired sensor data (seglearn's watch set)
-- :mod:`lambdalib.latent_geometry` matched and canonical latent correlation, UMAP, probes over cached runs
+- :mod:`lambdalib.latent_geometry` matched and canonical latent correlation, UMAP, over cached runs
 - :mod:`lambdalib.gait_probing` LaMbDA Table 3: paper numbers, table, ranking, claims
-- :mod:`lambdalib.conda`      ConDA: latent diffusion on PCA latents, DDIM inversion, CEBRA, kNN lift, SVM protocol
+- :mod:`lambdalib.conda`      ConDA: latent diffusion (PCA or conv autoencoder stage), DDIM inversion, CEBRA,
+  kNN lift, the flow and BasicMotions runs
+- :mod:`lambdalib.autoencoders` frame autoencoders: whitened PCA, a convolutional autoencoder, beta-VAE
+- :mod:`lambdalib.fitting`    one minibatch training loop (ConDA's denoiser, autoencoders, LSTM)
+- :mod:`lambdalib.frame_metrics` PSNR and SSIM per frame
+- :mod:`lambdalib.embedding_probes` SVMs under leave-one-pair-out folds, regression-direction cosines, chance level
 - :mod:`lambdalib.traversal`  ConDA's traversal operators (Lerp, Slerp, spline, TEX-1, TEX-2, LSTM)
 - :mod:`lambdalib.gait_recognition` DiffCrossGait's Base model (backbones, HPP, BNNeck, losses, retrieval)
 - :mod:`lambdalib.diffcrossgait` DiffCrossGait's shared-noise latent diffusion branch, tri-phase losses

@@ -34,14 +34,16 @@ from .diffusion import GaussianDiffusion
 from .experiment import DIRECTIONS, conditional_sample, eval_indices
 from .metrics import frechet_score, mse, predictive_score
 from .models import ConditionalDenoiser, DenoiserConfig
+from .probing import pool_latents, probe_accuracy
 from .profiles import Profile, check_choice, get_profile
 from .seed import resolve_device, set_seed
 from .sweep import expand_grid, sweep
 from .training import PairTrainer, TrainConfig
 
 __all__ = ["MODALITIES", "PAIRS", "VARIANTS", "GAIT_PROFILES", "N_FOLDS", "GaitFold", "gait_profile",
-           "held_out_subjects", "make_fold", "build_pair", "gait_task", "run_gait", "load_pair",
-           "metrics_frame", "gait_fingerprint", "encoder_latents", "default_cache_dir", "METRICS", "PAPER_TABLE1",
+           "held_out_subjects", "make_fold", "build_pair", "SAMPLED", "PROBED", "PROBES", "task_probes",
+           "gait_task", "run_gait", "load_pair", "metrics_frame", "probes_frame", "gait_fingerprint",
+           "encoder_latents", "default_cache_dir", "METRICS", "PAPER_TABLE1",
            "PAPER_TABLE4", "PAPER_TABLE5", "paper_vs_ours", "variant_claims", "FIGURE2", "UNITS",
            "generated_signals"]
 
@@ -70,6 +72,12 @@ VARIANTS = {
     "MSE": {"objective": "mse"},
 }
 SHARED_ENCODER = ("shared encoder",)
+# What gait_task scores, per variant: the generation metrics of Tables 1, 4 and 5 for SAMPLED,
+# the task probes of Table 3 and Figure 3 (kinds PROBES) for PROBED. The four Table 3 baselines
+# are only probed and the Table 4 / 5 ablations only sampled: each run pays for what is read.
+SAMPLED = ("w/o align", "LaMbDA", "w/o contrastive", "w/o covariance", "w/o energy", "shared encoder")
+PROBED = ("w/o align", "LaMbDA", "SimCLR", "Barlow", "VICReg", "MSE")
+PROBES = ("linear", "mlp")
 # Gait sizes on top of lambdalib.profiles: window = L after averaging every `subsample` samples.
 GAIT_PROFILES = {
     "quick": {"subsample": 10, "window": 30, "align_window": 10, "steps": 600, "n_eval": 96},
@@ -144,14 +152,35 @@ def build_pair(cx: int, cy: int, profile: Profile, *, shared_encoder: bool = Fal
     return model_x, model_y
 
 
+@torch.no_grad()
+def task_probes(model_x: ConditionalDenoiser, model_y: ConditionalDenoiser, diffusion: GaussianDiffusion,
+                fold: GaitFold, *, seed: int, kinds=PROBES, label: str = "task") -> pd.DataFrame:
+    """LaMbDA Table 3's probes of one trained pair: each model's encoder latents at the least noisy
+    step, Z = h(x_0, 0) (noise drawn from ``seed``, ``seed + 1`` for Y), pooled over time; a probe
+    of each kind (:func:`lambdalib.probing.probe_accuracy`) fitted on the training subjects'
+    windows and scored on the held-out subject's ``label``. One row per (model, probe):
+    ``model`` ("X|Y (angles)", ...), ``probe``, ``accuracy``."""
+    rows = []
+    names = PAIRS[fold.pair]
+    sides = (("X|Y", model_x, fold.x_train, fold.x_test), ("Y|X", model_y, fold.y_train, fold.y_test))
+    for k, (side, model, train, test) in enumerate(sides):
+        z_train, z_test = (pool_latents(encoder_latents(model, diffusion, w, 0, seed=seed + k)) for w in (train, test))
+        for kind in kinds:
+            acc = probe_accuracy(z_train, fold.labels_train[label], z_test, fold.labels_test[label],
+                                 kind=kind, seed=seed)
+            rows.append({"model": f"{side} ({names[k]})", "probe": kind, "accuracy": acc})
+    return pd.DataFrame(rows)
+
+
 def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, source: str = "simulated",
               data_seed: int = 0, device: str = "auto") -> dict:
-    """One run, as a :func:`~lambdalib.sweep.sweep` task: train, sample the held-out windows, score.
+    """One run, as a :func:`~lambdalib.sweep.sweep` task: train, then score what the chapters read.
 
-    Returns ``history`` (per-step losses), ``metrics`` (one row per direction: MSE, Frechet
-    distance and predictive score of the DDPM samples, normalised units), ``samples``
-    (direction -> ``(n_eval, L, c)``), ``eval_idx`` (the held-out windows scored),
-    ``state`` (EMA weights of both models, CPU) and ``train_seconds``.
+    Returns ``history`` (per-step losses), ``metrics`` (variants in :data:`SAMPLED`: one row per
+    direction, MSE, Frechet distance and predictive score of the DDPM samples, normalised units),
+    ``samples`` (direction -> ``(n_eval, L, c)``), ``eval_idx`` (the held-out windows scored),
+    ``probes`` (variants in :data:`PROBED`: :func:`task_probes`), ``state`` (EMA weights of both
+    models, CPU) and ``train_seconds``.
     """
     overrides = dict(VARIANTS[check_choice("variant", variant, tuple(VARIANTS))])
     prof = gait_profile(profile)
@@ -165,10 +194,11 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
     start = time.perf_counter()
     history = trainer.fit(torch.from_numpy(fold.x_train), torch.from_numpy(fold.y_train), seed=seed, progress=False)
     train_seconds = time.perf_counter() - start
+    ema_x, ema_y = trainer.ema_x.module, trainer.ema_y.module
 
     idx = eval_indices(len(fold.x_test), prof.n_eval)
     x, y = fold.x_test[idx], fold.y_test[idx]
-    jobs = {"X|Y": (trainer.ema_x.module, y, x), "Y|X": (trainer.ema_y.module, x, y)}
+    jobs = {"X|Y": (ema_x, y, x), "Y|X": (ema_y, x, y)} if variant in SAMPLED else {}
     samples, rows = {}, []
     for direction, (model, cond, target) in jobs.items():
         gen = conditional_sample(model, diffusion, torch.from_numpy(cond), x_channels=target.shape[-1],
@@ -177,10 +207,12 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
         rows.append({"direction": direction, "mse": mse(gen, target), "fd": frechet_score(gen, target),
                      "pred": predictive_score(gen, target, condition_gen=cond, condition_real=cond,
                                               seed=seed, device="cpu")})
+    probes = (task_probes(ema_x, ema_y, diffusion, fold, seed=seed) if variant in PROBED
+              else pd.DataFrame(columns=["model", "probe", "accuracy"]))
     state = {name: {k: v.detach().cpu() for k, v in getattr(trainer, name).module.state_dict().items()}
              for name in ("ema_x", "ema_y")}
-    return {"history": history, "metrics": pd.DataFrame(rows), "samples": samples, "eval_idx": idx,
-            "state": state, "train_seconds": train_seconds}
+    return {"history": history, "metrics": pd.DataFrame(rows, columns=["direction", "mse", "fd", "pred"]),
+            "samples": samples, "eval_idx": idx, "probes": probes, "state": state, "train_seconds": train_seconds}
 
 
 def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0) -> str:
@@ -191,7 +223,8 @@ def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0
         for task in sorted(data.strides[subject]):
             for channel in sorted(data.strides[subject][task]):
                 digest.update(data.strides[subject][task][channel].tobytes())
-    digest.update(json.dumps([gait_profile(profile).to_dict(), VARIANTS, MODALITIES], sort_keys=True).encode())
+    digest.update(json.dumps([gait_profile(profile).to_dict(), VARIANTS, MODALITIES, SAMPLED, PROBED, PROBES],
+                             sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
@@ -233,8 +266,16 @@ def load_pair(run: pd.Series, device: str = "cpu"):
 def metrics_frame(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (pair, variant, held_out, seed, direction): mse, fd, pred, train_seconds."""
     parts = [r["metrics"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"],
-                                 train_seconds=r["train_seconds"]) for _, r in runs.iterrows()]
+                                 train_seconds=r["train_seconds"]) for _, r in runs.iterrows() if len(r["metrics"])]
     cols = ["pair", "variant", "held_out", "seed", "direction", "mse", "fd", "pred", "train_seconds"]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def probes_frame(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (pair, variant, held_out, seed, model, probe): the runs' :func:`task_probes` accuracies."""
+    parts = [r["probes"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"])
+             for _, r in runs.iterrows() if len(r["probes"])]
+    cols = ["pair", "variant", "held_out", "seed", "model", "probe", "accuracy"]
     return pd.concat(parts, ignore_index=True)[cols]
 
 

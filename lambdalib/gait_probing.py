@@ -1,8 +1,9 @@
 """LaMbDA Table 3 on gait: task probes of five alignment objectives, rankings and claims.
 
-The probes themselves are :func:`lambdalib.latent_geometry.probe_table` (frozen, time-pooled
-latents at t = 0 -> scikit-learn probe); this module holds the paper's numbers and turns our
-per-fold accuracies into the table, the per-column ranking and the claims.
+The probes themselves run inside each training run (:func:`lambdalib.gait_lambda.task_probes`:
+frozen, time-pooled latents at t = 0 -> scikit-learn probe), so they are computed in parallel and
+kept in the run cache; this module holds the paper's numbers and turns our per-fold accuracies
+(:func:`lambdalib.gait_lambda.probes_frame`) into the table, the per-column ranking and the claims.
 """
 
 from __future__ import annotations

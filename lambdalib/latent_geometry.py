@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .diffusion import GaussianDiffusion
-from .gait_lambda import PAIRS, encoder_latents, load_pair
-from .probing import pool_latents, probe_accuracy
+from .gait_lambda import encoder_latents, load_pair
 from .profiles import check_choice
 
 __all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding", "run_latents",
-           "correlation_table", "probe_table"]
+           "correlation_table"]
 
 
 def _tokens(z: np.ndarray) -> np.ndarray:
@@ -94,13 +93,11 @@ def umap_embedding(z_x: np.ndarray, z_y: np.ndarray, *, seed: int = 0, n_neighbo
 
 
 # ----- over the runs of lambdalib.gait_lambda.run_gait ---------------------------------------------
-def run_latents(run: pd.Series, fold, diffusion: GaussianDiffusion, *, t: int = 0, split: str = "test",
-                models=None):
+def run_latents(run: pd.Series, fold, diffusion: GaussianDiffusion, *, t: int = 0, split: str = "test"):
     """``(Z_X, Z_Y)`` of a cached gait run (a row of :func:`~lambdalib.gait_lambda.run_gait`) on
-    its fold's ``"test"`` or ``"train"`` windows at diffusion step ``t``: two ``(b, n, d)``.
-    ``models`` is the run's pair if the caller has already loaded it (else it is loaded)."""
+    its fold's ``"test"`` or ``"train"`` windows at diffusion step ``t``: two ``(b, n, d)``."""
     check_choice("split", split, ("train", "test"))
-    model_x, model_y = load_pair(run) if models is None else models
+    model_x, model_y = load_pair(run)
     x, y = (fold.x_test, fold.y_test) if split == "test" else (fold.x_train, fold.y_train)
     seed = int(run["seed"])
     return (encoder_latents(model_x, diffusion, x, t, seed=seed),
@@ -118,23 +115,3 @@ def correlation_table(runs: pd.DataFrame, folds: dict, diffusion: GaussianDiffus
                                        seed=int(run["seed"]))
         rows.append(curve.assign(pair=run["pair"], variant=run["variant"], held_out=run["held_out"], seed=run["seed"]))
     return pd.concat(rows, ignore_index=True)
-
-
-def probe_table(runs: pd.DataFrame, folds: dict, diffusion: GaussianDiffusion, *, kinds=("linear",),
-                label: str = "task") -> pd.DataFrame:
-    """Probe accuracy of the ``label`` (default the 27 tasks) from each model's time-pooled
-    latents at t = 0: probes fitted on the training subjects, scored on the held-out one
-    (:func:`lambdalib.probing.probe_accuracy`). One row per (run, model, probe kind)."""
-    rows = []
-    for _, run in runs.iterrows():
-        fold, models = folds[(run["pair"], run["held_out"])], load_pair(run)
-        train = run_latents(run, fold, diffusion, split="train", models=models)
-        test = run_latents(run, fold, diffusion, models=models)
-        for k, (modality, side) in enumerate(zip(PAIRS[run["pair"]], "XY")):
-            for kind in kinds:
-                acc = probe_accuracy(pool_latents(train[k]), fold.labels_train[label], pool_latents(test[k]),
-                                     fold.labels_test[label], kind=kind, seed=int(run["seed"]))
-                rows.append({"pair": run["pair"], "variant": run["variant"], "held_out": run["held_out"],
-                             "seed": run["seed"], "model": f"{side}|{'Y' if side == 'X' else 'X'} ({modality})",
-                             "probe": kind, "accuracy": acc})
-    return pd.DataFrame(rows)

@@ -31,7 +31,7 @@ from .diffusion import GaussianDiffusion
 from .objectives import get_objective
 from .seed import resolve_device
 
-__all__ = ["TrainConfig", "PairTrainer", "ALIGN_TERMS"]
+__all__ = ["TrainConfig", "PairTrainer", "EMA", "ALIGN_TERMS"]
 
 ALIGN_TERMS = ("con", "cov", "align")  # the loss terms weighted by alpha
 
@@ -66,6 +66,28 @@ class TrainConfig:
         return replace(base, **overrides)
 
 
+class EMA(AveragedModel):
+    """torch's EMA of the weights (``AveragedModel`` with ``get_ema_multi_avg_fn``): the same
+    ``torch._foreach_lerp_`` update, bit for bit, with the two tensor lists built once instead of
+    walking both module trees every step (that walk was ~8% of a quick training step).
+    Float parameters only: a model with buffers keeps torch's own update."""
+
+    def __init__(self, model: nn.Module, decay: float):
+        super().__init__(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+        self.decay = decay
+        self._lists: tuple[nn.Module, list, list] | None = None
+
+    @torch.no_grad()
+    def update_parameters(self, model: nn.Module) -> None:
+        if self.n_averaged == 0 or any(True for _ in model.buffers()):
+            return super().update_parameters(model)           # the first call copies the weights
+        if self._lists is None or self._lists[0] is not model:
+            self._lists = (model, [p.detach() for p in self.module.parameters()],
+                           [p.detach() for p in model.parameters()])
+        torch._foreach_lerp_(self._lists[1], self._lists[2], 1 - self.decay)
+        self.n_averaged += 1
+
+
 class PairTrainer:
     """Train ``model_x`` = p(X|Y) and ``model_y`` = p(Y|X) jointly; ``fit`` returns the loss history.
 
@@ -82,9 +104,7 @@ class PairTrainer:
         self.diffusion = diffusion
         self.model_x, self.model_y = model_x.to(self.device), model_y.to(self.device)
         self.weight = AlignmentWeight(config.weighting, config.alpha).to(self.device)
-        ema = get_ema_multi_avg_fn(config.ema_decay)
-        self.ema_x = AveragedModel(self.model_x, multi_avg_fn=ema, use_buffers=True)
-        self.ema_y = AveragedModel(self.model_y, multi_avg_fn=ema, use_buffers=True)
+        self.ema_x, self.ema_y = EMA(self.model_x, config.ema_decay), EMA(self.model_y, config.ema_decay)
         # Deduplicated: the shared-encoder variant (LaMbDA A.5) gives both models one encoder.
         params = list({id(p): p for m in (self.model_x, self.model_y, self.weight) for p in m.parameters()}.values())
         self.opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, foreach=True)
@@ -142,8 +162,7 @@ class PairTrainer:
             total = total + self.weight(sum(align_terms))
         self.opt.zero_grad(set_to_none=True)
         total.backward()
-        nn.utils.clip_grad_norm_([p for group in self.opt.param_groups for p in group["params"]],
-                                 self.config.grad_clip)
+        nn.utils.clip_grad_norm_(self.opt.param_groups[0]["params"], self.config.grad_clip)
         self.opt.step()
         self.scheduler.step()
         self.ema_x.update_parameters(self.model_x)

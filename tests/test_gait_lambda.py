@@ -63,3 +63,23 @@ def test_warm_cache_gives_the_cold_numbers(tiny, tmp_path):
 
 def test_a_different_data_seed_is_another_cache_entry(tiny):
     assert gl.gait_fingerprint(tiny, data_seed=0) != gl.gait_fingerprint(tiny, data_seed=1)
+
+
+def test_each_variant_is_scored_for_what_its_chapters_read(tiny):
+    """Table 3 baselines are probed, not sampled; Table 4 ablations sampled, not probed; LaMbDA both."""
+    runs = gl.run_gait(["angles-GRF"], ["LaMbDA", "SimCLR", "w/o energy"], tiny, scheduler="serial",
+                       held_out=["SIM01"], cache_dir=False)
+    probes, metrics = gl.probes_frame(runs), gl.metrics_frame(runs)
+    assert set(probes.variant) == {"LaMbDA", "SimCLR"} and set(metrics.variant) == {"LaMbDA", "w/o energy"}
+    lam = probes[probes.variant == "LaMbDA"]
+    assert sorted(lam.model.unique()) == ["X|Y (angles)", "Y|X (GRF)"] and set(lam.probe) == set(gl.PROBES)
+    assert lam.accuracy.between(0, 1).all()
+
+
+def test_probes_in_the_run_equal_probes_of_the_cached_weights(tiny, tmp_path):
+    runs = gl.run_gait(["moments-GRF"], ["MSE"], tiny, scheduler="serial", held_out=["SIM02"], cache_dir=tmp_path)
+    run = runs.iloc[0]
+    prof = gl.gait_profile(tiny)
+    again = gl.task_probes(*gl.load_pair(run), gl.GaussianDiffusion(prof.timesteps, prof.schedule),
+                           gl.make_fold("moments-GRF", "SIM02", tiny), seed=int(run["seed"]))
+    pd.testing.assert_frame_equal(run["probes"], again)

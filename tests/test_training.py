@@ -139,3 +139,28 @@ def test_shared_parameters_are_optimised_once():
     optimised = [p for group in trainer.opt.param_groups for p in group["params"]]
     assert len({id(p) for p in optimised}) == len(optimised)
     assert any(p is q for p in mx.encoder.parameters() for q in optimised)
+
+
+def test_ema_equals_torch_averaged_model_bit_for_bit():
+    """The cached-list EMA is torch's EMA AveragedModel, to the last bit, and differs from the raw weights."""
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    from lambdalib.training import EMA
+
+    set_seed(0)
+    model = ConditionalDenoiser(DenoiserConfig(x_channels=2, cond_channels=1, **TINY))
+    ours = EMA(model, 0.9)
+    reference = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(0.9), use_buffers=True)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(5):
+        x0_hat, _ = model(torch.randn(3, 6, 2), torch.randint(0, 10, (3,)), torch.randn(3, 6, 1))
+        opt.zero_grad()
+        x0_hat.pow(2).mean().backward()
+        opt.step()
+        ours.update_parameters(model)
+        reference.update_parameters(model)
+    for (name, a), b, p in zip(ours.module.state_dict().items(), reference.module.state_dict().values(),
+                               model.state_dict().values()):
+        assert torch.equal(a, b), name
+    assert any(not torch.equal(a, p) for a, p in zip(ours.module.parameters(), model.parameters()))
+    assert int(ours.n_averaged) == int(reference.n_averaged) == 5
