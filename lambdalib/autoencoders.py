@@ -102,9 +102,9 @@ class ConvAutoencoder:
     def fit(self, frames: np.ndarray, *, generator: torch.Generator, progress: bool = False) -> "ConvAutoencoder":
         frames = np.asarray(frames, np.float32)
         self.frame_shape_ = frames.shape[1:]
-        x = torch.as_tensor(frames, device=self.device)[:, None]              # (N, 1, h, w)
-        self.mean_, self.scale_ = x.mean(0), x.std() + 1e-8
-        x = (x - self.mean_) / self.scale_
+        raw = torch.as_tensor(frames, device=self.device)[:, None]            # (N, 1, h, w)
+        self.mean_, self.scale_ = raw.mean(0), raw.std() + 1e-8
+        x = self._frames(frames)
         self.net_ = _ConvNet(self.frame_shape_, self.n_components, self.channels).to(self.device)
         opt = torch.optim.Adam(self.net_.parameters(), lr=self.lr)
 
@@ -113,16 +113,18 @@ class ConvAutoencoder:
             return ((self.net_(xb) - xb) ** 2).mean()
         self.history_ = minibatch_fit(opt, batch_loss, self.steps, name="conv autoencoder", progress=progress)
         self.net_.eval()
-        self.code_mean_, self.code_std_ = 0.0, 1.0
-        code = self.encode(frames)                                             # (N, c), raw
+        code = self._code(frames)                                              # (N, c), raw
         self.code_mean_, self.code_std_ = code.mean(0), code.std(0) + 1e-8
         return self
 
     @torch.no_grad()
+    def _code(self, frames: np.ndarray) -> np.ndarray:
+        """``(N, h, w) -> (N, c)`` the encoder's raw codes."""
+        return torch.cat([self.net_.encoder(xb) for xb in self._frames(frames).split(1024)]).cpu().numpy()
+
     def encode(self, frames: np.ndarray) -> np.ndarray:
         """``(N, h, w) -> (N, c)`` standardised codes."""
-        code = torch.cat([self.net_.encoder(xb) for xb in self._frames(frames).split(1024)]).cpu().numpy()
-        return (code - self.code_mean_) / self.code_std_
+        return (self._code(frames) - self.code_mean_) / self.code_std_
 
     @torch.no_grad()
     def decode(self, z: np.ndarray) -> np.ndarray:

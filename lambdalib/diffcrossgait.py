@@ -57,11 +57,12 @@ from lambdalib.gait_recognition import (MODALITIES, GaitBase, GaitConfig, PairSa
 from lambdalib.profiles import check_choice
 from lambdalib.seed import resolve_device, set_seed
 
-__all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes", "ablation_sizes", "phase_bounds", "predict_start_from_noise",
-           "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split", "evaluate",
-           "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid", "split_data", "gei_baseline", "PLANS", "plan_jobs",
-           "metrics_frame", "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio", "plot_frames", "plot_curves",
-           "plot_trajectory"]
+__all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes", "ablation_sizes", "phase_bounds",
+           "predict_start_from_noise", "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split",
+           "evaluate", "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid",
+           "split_data", "gei_baseline", "PLANS", "plan_jobs", "metrics_frame", "cross_modal", "guessed_choices",
+           "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio",
+           "plot_frames", "plot_curves", "plot_trajectory"]
 
 
 @dataclass(frozen=True)
@@ -472,8 +473,8 @@ def run_variant(variant: str, seed: int, sizes: Sizes, *, config: DiffConfig | N
     """Train one variant on one seed and evaluate it: the unit of work of :func:`run_grid`.
 
     Returns ``variant, seed, config, metrics`` (the retrieval table), ``history``, ``train_sec``
-    (wall), ``train_cpu_sec`` (this process's CPU time), ``step_sec`` (median), ``state`` (the Base modules' weights: all that inference uses),
-    ``params_infer`` / ``params_train`` and, with
+    (wall), ``train_cpu_sec`` (this process's CPU time), ``step_sec`` (median), ``state`` (the
+    Base modules' weights: all that inference uses), ``params_infer`` / ``params_train`` and, with
     ``diagnostic``, ``trajectory`` (:func:`trajectory_diagnostic`)."""
     config = VARIANTS[check_choice("variant", variant, tuple(VARIANTS))] if config is None else config
     train_data = _DATA["train"] if train_data is None else train_data
@@ -605,7 +606,7 @@ def plot_ablations(results: list[dict], reference: str = "full"):
     ``reference``'s seed-to-seed spread (roughly where a difference of two runs falls by chance)."""
     import matplotlib.pyplot as plt
 
-    names = [v for v in dict.fromkeys(r["variant"] for r in results)]
+    names = list(dict.fromkeys(r["variant"] for r in results))
     ref = cross_modal(results, reference)
     band = 2 * math.sqrt(2) * ref.std()
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.4), sharey=False)

@@ -152,7 +152,6 @@ def build_pair(cx: int, cy: int, profile: Profile, *, shared_encoder: bool = Fal
     return model_x, model_y
 
 
-@torch.no_grad()
 def task_probes(model_x: ConditionalDenoiser, model_y: ConditionalDenoiser, diffusion: GaussianDiffusion,
                 fold: GaitFold, *, seed: int, kinds=PROBES, label: str = "task") -> pd.DataFrame:
     """LaMbDA Table 3's probes of one trained pair: each model's encoder latents at the least noisy
@@ -263,20 +262,24 @@ def load_pair(run: pd.Series, device: str = "cpu"):
     return models
 
 
+def _stack(runs: pd.DataFrame, key: str, cols: list[str], **extra) -> pd.DataFrame:
+    """Every run's ``key`` table (runs whose table is empty skipped) with the run's pair, variant,
+    held_out and seed, and the run fields named in ``extra``, stacked; columns ``cols``."""
+    parts = [r[key].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"],
+                           **{name: r[field] for name, field in extra.items()})
+             for _, r in runs.iterrows() if len(r[key])]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
 def metrics_frame(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (pair, variant, held_out, seed, direction): mse, fd, pred, train_seconds."""
-    parts = [r["metrics"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"],
-                                 train_seconds=r["train_seconds"]) for _, r in runs.iterrows() if len(r["metrics"])]
-    cols = ["pair", "variant", "held_out", "seed", "direction", "mse", "fd", "pred", "train_seconds"]
-    return pd.concat(parts, ignore_index=True)[cols]
+    return _stack(runs, "metrics", ["pair", "variant", "held_out", "seed", "direction", "mse", "fd", "pred",
+                                    "train_seconds"], train_seconds="train_seconds")
 
 
 def probes_frame(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (pair, variant, held_out, seed, model, probe): the runs' :func:`task_probes` accuracies."""
-    parts = [r["probes"].assign(pair=r["pair"], variant=r["variant"], held_out=r["held_out"], seed=r["seed"])
-             for _, r in runs.iterrows() if len(r["probes"])]
-    cols = ["pair", "variant", "held_out", "seed", "model", "probe", "accuracy"]
-    return pd.concat(parts, ignore_index=True)[cols]
+    return _stack(runs, "probes", ["pair", "variant", "held_out", "seed", "model", "probe", "accuracy"])
 
 
 @torch.no_grad()

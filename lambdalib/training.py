@@ -79,11 +79,12 @@ class EMA(AveragedModel):
 
     @torch.no_grad()
     def update_parameters(self, model: nn.Module) -> None:
-        if self.n_averaged == 0 or any(True for _ in model.buffers()):
+        if self._lists is None or self._lists[0] is not model:   # built once per model, buffers checked once
+            fast = not any(True for _ in model.buffers())
+            self._lists = (model, [p.detach() for p in self.module.parameters()] if fast else None,
+                           [p.detach() for p in model.parameters()] if fast else None)
+        if self.n_averaged == 0 or self._lists[1] is None:
             return super().update_parameters(model)           # the first call copies the weights
-        if self._lists is None or self._lists[0] is not model:
-            self._lists = (model, [p.detach() for p in self.module.parameters()],
-                           [p.detach() for p in model.parameters()])
         torch._foreach_lerp_(self._lists[1], self._lists[2], 1 - self.decay)
         self.n_averaged += 1
 
