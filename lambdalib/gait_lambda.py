@@ -117,10 +117,13 @@ def _cohort(source: str, data_seed: int, n_strides: int) -> GaitData:
     return load_gait(source)
 
 
-def held_out_subjects(profile: str, source: str = "simulated", data_seed: int = 0) -> list[str]:
-    """The first ``N_FOLDS[profile]`` subjects: each is one fold's test subject."""
-    subjects = _cohort(source, data_seed, N_STRIDES[profile]).subject_names
-    return subjects[: N_FOLDS[profile]]
+def held_out_subjects(profile: str, source: str = "simulated", data_seed: int = 0, n: int | None = None) -> list[str]:
+    """The first ``n`` subjects (default ``N_FOLDS[profile]``): each is one fold's test subject."""
+    subjects = _cohort(source, data_seed, N_STRIDES[check_choice("profile", profile, tuple(N_FOLDS))]).subject_names
+    n = N_FOLDS[profile] if n is None else n
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(subjects):
+        raise ValueError(f"n (held-out subjects) must be an int in 1..{len(subjects)}, got {n!r}")
+    return subjects[:n]
 
 
 def make_fold(pair: str, held_out: str, profile: str, *, source: str = "simulated", data_seed: int = 0) -> GaitFold:

@@ -12,14 +12,19 @@ import numpy as np
 import pandas as pd
 
 from .claims import compare, threshold
-from .gait_lambda import PAIRS
+from .gait_lambda import PAIRS, held_out_subjects
 from .probing import pool_latents, probe_accuracy
+from .profiles import check_choice
 
-__all__ = ["OBJECTIVES", "COLUMNS", "PAPER_TABLE3", "PAPER_AVERAGES", "column_of", "table3", "ranking",
+__all__ = ["OBJECTIVES", "N_FOLDS", "probe_subjects", "COLUMNS", "PAPER_TABLE3", "PAPER_AVERAGES", "column_of", "table3", "ranking",
            "raw_probe_table", "table3_claims"]
 
 # The five objectives of Table 3, as variants of lambdalib.gait_lambda.VARIANTS.
 OBJECTIVES = ("LaMbDA", "SimCLR", "MSE", "Barlow", "VICReg")
+# Held-out subjects (folds) of the probing chapter. The paper's 10 at the paper profile; at quick
+# 2, the first two of the gait chapters' 3, so that 5 objectives x 3 pairs x folds fit the
+# 8-minute CPU budget from a cold run cache (3 folds: 45 trained pairs, about 11.5 minutes).
+N_FOLDS = {"quick": 2, "paper": 10}
 COLUMNS = tuple(f"{pair} {d}" for pair in PAIRS for d in ("X|Y", "Y|X"))
 _ROWS = {  # LaMbDA (long paper) Table 3, columns in COLUMNS order
     "linear": {"Barlow": (0.70, 0.71, 0.64, 0.63, 0.53, 0.51), "SimCLR": (0.82, 0.79, 0.68, 0.78, 0.78, 0.80),
@@ -34,6 +39,13 @@ PAPER_TABLE3 = {(probe, objective, column): value for probe, rows in _ROWS.items
 # The short paper's Table 3: average over the six columns, (linear, nonlinear).
 PAPER_AVERAGES = {"LaMbDA": (0.807, 0.827), "SimCLR": (0.775, 0.750), "MSE": (0.742, 0.767),
                   "Barlow": (0.620, 0.665), "VICReg": (0.617, 0.663)}
+
+
+def probe_subjects(profile: str, source: str = "simulated", n_folds: int | None = None) -> list[str]:
+    """The held-out subjects of the probing chapter: the first ``n_folds`` (default
+    ``N_FOLDS[profile]``) of :func:`lambdalib.gait_lambda.held_out_subjects`' order, so every
+    fold is also a fold of the other gait chapters when ``n_folds`` is at most theirs."""
+    return held_out_subjects(profile, source, n=N_FOLDS[check_choice("profile", profile, tuple(N_FOLDS))] if n_folds is None else n_folds)
 
 
 def column_of(probes: pd.DataFrame) -> pd.Series:

@@ -83,3 +83,23 @@ def test_probes_in_the_run_equal_probes_of_the_cached_weights(tiny, tmp_path):
     again = gl.task_probes(*gl.load_pair(run), gl.GaussianDiffusion(prof.timesteps, prof.schedule),
                            gl.make_fold("moments-GRF", "SIM02", tiny), seed=int(run["seed"]))
     pd.testing.assert_frame_equal(run["probes"], again)
+
+
+def test_held_out_subjects_count_and_refusals(tiny):
+    three = gl.held_out_subjects(tiny)
+    assert len(three) == gl.N_FOLDS["quick"] == 3
+    assert gl.held_out_subjects(tiny, n=2) == three[:2]             # a prefix: the same folds
+    for bad in (0, 99, 2.0, True):
+        with pytest.raises(ValueError, match="held-out subjects"):
+            gl.held_out_subjects(tiny, n=bad)
+    with pytest.raises(ValueError, match="profile"):
+        gl.held_out_subjects("laptop")
+
+
+def test_probing_folds_are_the_first_gait_folds(tiny):
+    from lambdalib import gait_probing as gp
+
+    assert gp.probe_subjects(tiny) == gl.held_out_subjects(tiny)[: gp.N_FOLDS["quick"]]
+    assert gp.probe_subjects(tiny, n_folds=3) == gl.held_out_subjects(tiny)
+    with pytest.raises(ValueError, match="profile"):
+        gp.probe_subjects("laptop")
