@@ -89,7 +89,9 @@ def window_variance(z: torch.Tensor, S: int) -> torch.Tensor:
     A diagnostic for the trivial minimiser of eq. 5: latents that stop varying within a window
     (value -> 0) have matching covariances whatever the inputs. ``(b, n, d) -> scalar``.
     """
-    return split_windows(z, S).var(dim=2).mean()
+    w = split_windows(z, S)                                                 # (b, P, S, d)
+    # Written out: torch's var over the strided S axis was ~17% of a quick CPU training step.
+    return (w - w.mean(dim=2, keepdim=True)).pow(2).sum(dim=2).div(S - 1).mean()
 
 
 def energy(x: torch.Tensor) -> torch.Tensor:

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from lambdalib.alignment import (AlignmentWeight, covariance_alignment_loss, energy, energy_loss,
-                                 info_nce, split_windows, windowed_infonce)
+                                 info_nce, split_windows, window_variance, windowed_infonce)
 
 
 def test_split_windows_drops_remainder():
@@ -85,3 +85,11 @@ def test_alignment_weight_modes():
     assert torch.isclose(fixed(loss), torch.tensor(0.6)) and fixed.alpha == pytest.approx(0.3)
     with pytest.raises(ValueError, match="weighting"):
         AlignmentWeight("adaptive")
+
+
+def test_window_variance_is_the_mean_within_window_variance():
+    z = torch.randn(4, 10, 3, generator=torch.Generator().manual_seed(0)) * 2 + 1
+    loop = torch.stack([z[i, p * 5:(p + 1) * 5, k].var() for i in range(4) for p in range(2) for k in range(3)])
+    torch.testing.assert_close(window_variance(z, 5), loop.mean())
+    constant = z[:, ::5].repeat_interleave(5, dim=1)                     # latents flat inside each window
+    assert window_variance(constant, 5).item() < 1e-10
