@@ -52,6 +52,7 @@ from tqdm.auto import tqdm
 
 from lambdalib.data.gait_render import GALLERY_SEQUENCES, RenderConfig, RenderedGait
 from lambdalib.diffusion import GaussianDiffusion, extract
+from lambdalib.experiment import plateau_ratio
 from lambdalib.gait_recognition import (MODALITIES, GaitBase, GaitConfig, PairSampler, cross_modal_triplet, id_loss,
                                         rank_k, retrieval_table)
 from lambdalib.profiles import check_choice
@@ -60,8 +61,8 @@ from lambdalib.seed import resolve_device, set_seed
 __all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes", "ablation_sizes", "phase_bounds",
            "predict_start_from_noise", "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split",
            "evaluate", "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid",
-           "split_data", "gei_baseline", "PLANS", "plan_jobs", "metrics_frame", "cross_modal", "guessed_choices",
-           "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio",
+           "split_data", "gei_baseline", "PLANS", "plan_jobs", "metrics_frame", "convergence_table",
+           "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio",
            "plot_frames", "plot_curves", "plot_trajectory"]
 
 
@@ -546,6 +547,16 @@ def plan_jobs(profile: str, seeds: list[int], sizes: Sizes, device: str = "cpu")
 def metrics_frame(results: list[dict]) -> pd.DataFrame:
     """Every run's retrieval table stacked, with ``variant`` and ``seed`` columns."""
     return pd.concat([r["metrics"].assign(variant=r["variant"], seed=r["seed"]) for r in results], ignore_index=True)
+
+
+def convergence_table(results: list[dict]) -> pd.DataFrame:
+    """One row per run: the cross-entropy's plateau ratio (:func:`lambdalib.experiment.plateau_ratio`,
+    last 10% of steps over the 10% before; 1 = flat), its mean over the last 10% of steps, and the
+    run's training wall time, CPU time and median step time (s)."""
+    return pd.DataFrame([{"variant": r["variant"], "seed": r["seed"], "CE plateau ratio": plateau_ratio(r["history"], "ce"),
+                          "final CE": r["history"].ce.iloc[-max(1, len(r["history"]) // 10):].mean(),
+                          "train wall (s)": r["train_sec"], "train CPU (s)": r["train_cpu_sec"],
+                          "median step (s)": r["step_sec"]} for r in results])
 
 
 def cross_modal(results: list[dict], variant: str, rank: str = "rank1") -> pd.Series:

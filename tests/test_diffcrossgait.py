@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -226,3 +227,14 @@ def test_paired_differences_and_sensitivity_table():
     row = s.loc["T=50"]
     assert row["difference"] == pytest.approx(-4.0)
     assert row["difference / (sqrt2 sd)"] == pytest.approx(-4.0 / (np.sqrt(2) * 2.0))
+
+
+def test_convergence_table_reads_each_run():
+    ce = np.r_[np.full(80, 2.0), np.full(10, 1.0), np.full(10, 0.5)]     # last 10% = half the 10% before
+    runs = [{"variant": v, "seed": s, "history": pd.DataFrame({"ce": ce}), "train_sec": 3.0,
+             "train_cpu_sec": 2.5, "step_sec": 0.01} for v in ("base", "full") for s in (0, 1)]
+    table = dcg.convergence_table(runs)
+    assert list(table["variant"]) == ["base", "base", "full", "full"] and list(table["seed"]) == [0, 1, 0, 1]
+    np.testing.assert_allclose(table["CE plateau ratio"], 0.5)
+    np.testing.assert_allclose(table["final CE"], 0.5)
+    assert table["train CPU (s)"].eq(2.5).all() and table["median step (s)"].eq(0.01).all()
