@@ -90,7 +90,8 @@ def window_variance(z: torch.Tensor, S: int) -> torch.Tensor:
     (value -> 0) have matching covariances whatever the inputs. ``(b, n, d) -> scalar``.
     """
     w = split_windows(z, S)                                                 # (b, P, S, d)
-    # Written out: torch's var over the strided S axis was ~17% of a quick CPU training step.
+    # Written out: torch's var over the strided S axis took ~1.5 ms of a ~35 ms quick CPU training
+    # step (two calls), this ~0.2 ms; same value to float32 rounding.
     return (w - w.mean(dim=2, keepdim=True)).pow(2).sum(dim=2).div(S - 1).mean()
 
 

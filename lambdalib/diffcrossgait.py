@@ -62,8 +62,8 @@ __all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes
            "predict_start_from_noise", "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split",
            "evaluate", "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid",
            "split_data", "gei_baseline", "PLANS", "plan_jobs", "metrics_frame", "convergence_table",
-           "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations", "summary_table", "inference_ratio",
-           "plot_frames", "plot_curves", "plot_trajectory"]
+           "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations",
+           "summary_table", "inference_ratio", "plot_frames", "plot_curves", "plot_trajectory"]
 
 
 @dataclass(frozen=True)
@@ -553,7 +553,8 @@ def convergence_table(results: list[dict]) -> pd.DataFrame:
     """One row per run: the cross-entropy's plateau ratio (:func:`lambdalib.experiment.plateau_ratio`,
     last 10% of steps over the 10% before; 1 = flat), its mean over the last 10% of steps, and the
     run's training wall time, CPU time and median step time (s)."""
-    return pd.DataFrame([{"variant": r["variant"], "seed": r["seed"], "CE plateau ratio": plateau_ratio(r["history"], "ce"),
+    return pd.DataFrame([{"variant": r["variant"], "seed": r["seed"],
+                          "CE plateau ratio": plateau_ratio(r["history"], "ce"),
                           "final CE": r["history"].ce.iloc[-max(1, len(r["history"]) // 10):].mean(),
                           "train wall (s)": r["train_sec"], "train CPU (s)": r["train_cpu_sec"],
                           "median step (s)": r["step_sec"]} for r in results])

@@ -16,8 +16,8 @@ from .gait_lambda import PAIRS, held_out_subjects
 from .probing import pool_latents, probe_accuracy
 from .profiles import check_choice
 
-__all__ = ["OBJECTIVES", "N_FOLDS", "probe_subjects", "COLUMNS", "PAPER_TABLE3", "PAPER_AVERAGES", "column_of", "table3", "ranking",
-           "raw_probe_table", "table3_claims"]
+__all__ = ["OBJECTIVES", "N_FOLDS", "probe_subjects", "COLUMNS", "PAPER_TABLE3", "PAPER_AVERAGES", "column_of",
+           "table3", "ranking", "raw_probe_table", "table3_claims"]
 
 # The five objectives of Table 3, as variants of lambdalib.gait_lambda.VARIANTS.
 OBJECTIVES = ("LaMbDA", "SimCLR", "MSE", "Barlow", "VICReg")
@@ -45,7 +45,9 @@ def probe_subjects(profile: str, source: str = "simulated", n_folds: int | None 
     """The held-out subjects of the probing chapter: the first ``n_folds`` (default
     ``N_FOLDS[profile]``) of :func:`lambdalib.gait_lambda.held_out_subjects`' order, so every
     fold is also a fold of the other gait chapters when ``n_folds`` is at most theirs."""
-    return held_out_subjects(profile, source, n=N_FOLDS[check_choice("profile", profile, tuple(N_FOLDS))] if n_folds is None else n_folds)
+    if n_folds is None:
+        n_folds = N_FOLDS[check_choice("profile", profile, tuple(N_FOLDS))]
+    return held_out_subjects(profile, source, n=n_folds)
 
 
 def column_of(probes: pd.DataFrame) -> pd.Series:
