@@ -5,7 +5,7 @@ Prints
 2. the pair trainer's step time with and without the LaMbDA alignment losses;
 3. DDPM (all T steps) against DDIM at T/10 and T/20 steps on one trained Lorenz pair:
    sampling wall time and test MSE.
-All at the quick profile, single-threaded torch (lambdalib.seed.set_seed).
+All at the quick profile, single-threaded torch (lambdalib.core.seed.set_seed).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from pathlib import Path
 import torch
 
 from lambdalib.data.dynamics import make_pair_dataset
-from lambdalib.diffusion import GaussianDiffusion
-from lambdalib.experiment import run_pair
-from lambdalib.models import ConditionalDenoiser, DenoiserConfig
-from lambdalib.profiles import get_profile
-from lambdalib.seed import set_seed
-from lambdalib.training import PairTrainer, TrainConfig
+from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.papers.lambda_ts.experiment import run_pair
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
+from lambdalib.papers.lambda_ts.sizes import get_profile
+from lambdalib.core.seed import set_seed
+from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ two scalar modalities X and Y, cut into overlapping windows and split in time in
 part and a later, contiguous test part separated by a gap of one window (no temporal leakage).
 
     states, x, y = simulate("lorenz")                       # (10001, 3), (10001, 1), (10001, 1)
-    data = make_pair_dataset("lorenz", get_profile("quick"))  # data.x_train: (b, L, 1) float32
+    data = make_pair_dataset("lorenz", get_sizes("lambda_ts.synthetic", "quick"))  # data.x_train: (b, L, 1) float32
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from lambdalib.profiles import Profile, check_choice
+from lambdalib.core.checks import check_choice
+
 
 __all__ = ["rk4", "lorenz_rhs", "double_pendulum_rhs", "double_pendulum_energy", "System",
            "SYSTEMS", "DT", "N_STEPS", "simulate", "window_starts", "sliding_windows",
@@ -170,9 +171,12 @@ class PairedWindows:
         return arr * std + mean
 
 
-def make_pair_dataset(system: str, profile: Profile, *, n_steps: int = N_STEPS,
+def make_pair_dataset(system: str, profile, *, n_steps: int = N_STEPS,
                       dt: float = DT) -> PairedWindows:
-    """Simulate ``system``, subsample, split in time, window and z-score (LaMbDA A.2, A.6.3).
+    """Simulate ``system``, subsample, split in time, window and z-score (LaMbDA-long A.2, A.6.3).
+
+    ``profile``: any sizes object with ``subsample``, ``window``, ``stride`` and ``test_fraction``
+    (LaMbDA's :class:`~lambdalib.papers.lambda_ts.sizes.Profile`); data imports no paper.
 
     Of the ``n`` subsampled samples, the first ``floor((1 - test_fraction) n)`` are training;
     the next ``profile.window`` are dropped as a gap; the rest is the test segment.

@@ -1,0 +1,636 @@
+"""LaMbDA's gait data: the Embry et al. (2018) incline-walking strides, or a simulated stand-in.
+
+Embry, Villarreal, Macaluso & Gregg (2018), "Modeling the kinematics of human locomotion over
+continuously varying speeds and inclines", IEEE TNSRE 26(12), published the treadmill strides
+of 10 able-bodied subjects (AB01..AB10) at 27 tasks (3 speeds x 9 inclines) as the MATLAB v7.3
+(HDF5) file ``InclineExperiment.mat``. Its strides, each resampled to 150 points of gait phase,
+are laid out as::
+
+    Gaitcycle/<ABxx>/<trial>/kinematics/jointangles/{left,right}/{hip,knee,ankle,pelvis,foot}/{x,y,z}
+    Gaitcycle/<ABxx>/<trial>/kinetics/jointmoment/{left,right}/{hip,knee,ankle}/{x,y,z}
+    Gaitcycle/<ABxx>/<trial>/kinetics/forceplate/{left,right}/{force,moment}[/{x,y,z}]
+
+with ``<trial>`` = speed x incline, e.g. ``s1x2i7x5`` = 1.2 m/s, +7.5 deg (``x`` is the decimal
+point, ``d`` down, ``i`` up). Angles are in degrees, joint moments in N mm / kg. Public scripts that
+read the file with h5py index these arrays as ``[stride, phase]`` (h5py shape ``(n_strides, 150)``);
+the loader takes that orientation, or the transposed one, whichever has 150 columns. Each trial's
+``cycles/{left,right}/time`` (the time of each of a stride's 150 samples, s) or ``.../frame``
+(heel-strike frames of the 100 Hz recording) give the strides' durations, which
+:func:`continuous_windows` needs to put the strides back on a 100 Hz time axis. The file's own
+100 Hz recordings, ``Continuous/<ABxx>/<trial>/...`` (channels as ``(3, n)`` datasets, rows x, y,
+z, as public scripts read them), are read by :func:`read_continuous`.
+
+:func:`load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
+stand-in data with the same structure (``load_gait("simulated")``, see
+:mod:`lambdalib.data.gait.simulated`); both give a :class:`GaitData`::
+
+    data = load_gait("simulated")
+    data.get("AB01", "s1i0", "kinematics/jointangles/right/knee/x")  # (n_strides, 150), degrees
+    data.windows(["kinematics/jointangles/right/knee/x", "kinetics/jointmoment/right/knee/x"])
+    # -> (b, 150, 2): strides of every subject and task, channel-last
+    stride_windows(data, mods)       # LaMbDA's windows: 300 phase samples = two strides
+    continuous_windows(data, mods)   # 300 samples at 100 Hz = 3 s, strides at their own durations
+    recording_windows(read_continuous("InclineExperiment.mat", mods))  # the file's own 100 Hz recordings
+
+A stride holding a NaN, or all zeros in a channel that is not all zeros for the whole trial
+(how missing strides are filled in the file), is dropped, and so is a stride the authors flagged
+as an outlier in the trial's ``stepsout``; ``data.dropped`` counts them per trial. The file's
+MATLAB cell arrays (``Gaitcycle/<ABxx>/subjectdetails``, ``Gaitcycle/<ABxx>/<trial>/description``)
+are cells of (name, value) rows: the loader takes each subject's height and mass from the first and
+checks the trial name against the speed and incline of the second.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lambdalib.core.checks import check_choice
+
+__all__ = ["N_PHASE", "RATE_HZ", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
+           "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
+           "read_incline_experiment", "read_continuous", "recording_windows", "load_gait", "stride_summary",
+           "stride_windows", "resample_stride", "continuous_windows", "leave_subject_out"]
+
+N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
+SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
+INCLINES = (-10.0, -7.5, -5.0, -2.5, 0.0, 2.5, 5.0, 7.5, 10.0)  # treadmill inclines, degrees
+SIDES = ("left", "right")
+RATE_HZ = 100.0                                # sampling rate of the recordings (Embry 2018)
+ANGLE_JOINTS = ("hip", "knee", "ankle", "pelvis", "foot")
+MOMENT_JOINTS = ("hip", "knee", "ankle")
+AXES = ("x", "y", "z")
+ROOT_GROUP = "Gaitcycle"
+# Every trial must hold these (a dataset each, or for the force plate a dataset or a group).
+REQUIRED = tuple(
+    [f"kinematics/jointangles/{s}/{j}/{a}" for s in SIDES for j in ANGLE_JOINTS for a in AXES]
+    + [f"kinetics/jointmoment/{s}/{j}/{a}" for s in SIDES for j in MOMENT_JOINTS for a in AXES]
+    + [f"kinetics/forceplate/{s}/{q}" for s in SIDES for q in ("force", "moment")])
+# Able-bodied ranges for level walking near 1 m/s, against which the simulated stand-in is
+# checked: column of stride_summary -> (low, high, source). What each source was checked against
+# (chapters/gait_data.md, "Sources"):
+# - ankle: Perry (1992), Gait Analysis, ch. 4, Table 4.1 ("Ankle motion during a stride"): arcs
+#   from 10 deg dorsiflexion (12-48% of the cycle) to 20 deg plantarflexion (48-62%), a 30 deg
+#   range; the +-5 deg around it is ours (approx.).
+# - hip, knee: the usual textbook arcs (hip about 40-45 deg, knee from near 0 to about 60 deg);
+#   no primary table (Perry 1992, Kadaba et al. 1990, Winter 2009) could be retrieved, so these
+#   bounds are approximate and unverified.
+# - ankle moment, GRF peaks, stance: the bounds the project's issue gives; Perry (1992, Atlas of
+#   Limb Prosthetics ch. 13) gives "approximately 60%" stance.
+GAIT_NORMS = {
+    "hip_rom_deg": (40.0, 50.0, "approx., unverified: textbook ~40-45 deg"),
+    "knee_rom_deg": (55.0, 65.0, "approx., unverified: textbook 0-60 deg arc"),
+    "ankle_rom_deg": (25.0, 35.0, "Perry 1992 Table 4.1: 10 DF to 20 PF = 30 deg; +-5 ours"),
+    "ankle_pf_moment_Nm_per_kg": (1.4, 1.8, "issue brief; unverified"),
+    "grf_peak1_bw": (1.0, 1.2, "issue brief; unverified"),
+    "grf_peak2_bw": (1.0, 1.2, "issue brief; unverified"),
+    "stance_fraction": (0.60, 0.65, "issue brief; Perry 1992 (Atlas ch. 13): ~60%"),
+}
+_TASK_RE = re.compile(r"^s(\d+(?:x\d+)?)([di])(\d+(?:x\d+)?)$")
+
+
+class GaitFileError(ValueError):
+    """A gait file that is not an InclineExperiment.mat: unreadable, truncated or mis-laid-out."""
+
+
+def _num(text: str) -> float:
+    return float(text.replace("x", "."))
+
+
+def _code(x: float) -> str:
+    return f"{x:g}".replace(".", "x")
+
+
+def task_name(speed: float, incline: float) -> str:
+    """The file's trial name: ``task_name(1.2, -7.5) == "s1x2d7x5"``, ``task_name(1.0, 0) == "s1i0"``."""
+    return f"s{_code(speed)}{'d' if incline < 0 else 'i'}{_code(abs(incline))}"
+
+
+def parse_task(name: str) -> tuple[float, float]:
+    """``(speed m/s, incline deg)`` of a trial name; ``parse_task("s0x8d10") == (0.8, -10.0)``."""
+    m = _TASK_RE.match(name)
+    if m is None:
+        raise ValueError(f"{name!r} is not a trial name like 's1x2i7x5' (speed, d/i, incline)")
+    speed, sign, incline = m.groups()
+    return _num(speed), (-1.0 if sign == "d" else 1.0) * _num(incline)
+
+
+TASKS = tuple(task_name(v, g) for v in SPEEDS for g in INCLINES)  # the 27 trials, speed-major
+
+
+def task_table(tasks=TASKS) -> pd.DataFrame:
+    """One row per trial name: ``task``, ``speed`` (m/s), ``incline`` (deg)."""
+    return pd.DataFrame([(t, *parse_task(t)) for t in tasks], columns=["task", "speed", "incline"])
+
+
+@dataclass
+class GaitData:
+    """Strides of gait, ``strides[subject][task][modality]`` = ``(n_strides, 150)`` float64.
+
+    ``modality`` is the path below the trial in the file layout (module docstring), e.g.
+    ``"kinetics/jointmoment/right/ankle/x"``. ``subjects`` holds per-subject ``height_m`` and
+    ``mass_kg`` (NaN where the source does not give them); ``dropped`` has one row per trial:
+    ``subject, task, n_kept, n_nan, n_zero, n_out`` (strides kept, dropped for a NaN, dropped as
+    all-zero, dropped as flagged outliers in the file's ``stepsout``; always 0 when simulated).
+    ``stride_seconds[subject][task]`` = ``(n_strides,)`` durations (s) of the kept strides, NaN
+    where the source does not give them (a file without ``cycles``); empty if not known at all.
+    """
+
+    source: str
+    strides: dict
+    subjects: pd.DataFrame
+    dropped: pd.DataFrame
+    units: dict = field(default_factory=dict)
+    stride_seconds: dict = field(default_factory=dict)
+
+    @property
+    def subject_names(self) -> list[str]:
+        return list(self.strides)
+
+    @property
+    def task_names(self) -> list[str]:
+        return sorted({t for s in self.strides.values() for t in s}, key=parse_task)
+
+    @property
+    def modalities(self) -> list[str]:
+        first = next(iter(next(iter(self.strides.values())).values()))
+        return list(first)
+
+    def get(self, subject: str, task: str, modality: str) -> np.ndarray:
+        """The ``(n_strides, 150)`` strides of one subject, task and modality."""
+        check_choice("subject", subject, self.subject_names)
+        check_choice("task", task, tuple(self.strides[subject]))
+        check_choice("modality", modality, tuple(self.strides[subject][task]))
+        return self.strides[subject][task][modality]
+
+    def windows(self, modalities, subjects=None, tasks=None) -> np.ndarray:
+        """Strides of the given subjects and tasks (default all), stacked channel-last:
+        ``(b, 150, c)`` with one channel per modality, in the order given."""
+        subjects = self.subject_names if subjects is None else list(subjects)
+        out = []
+        for s in subjects:
+            for t in (self.strides[s] if tasks is None else tasks):
+                out.append(np.stack([self.get(s, t, m) for m in modalities], axis=-1))  # (n, 150, c)
+        return np.concatenate(out, axis=0)
+
+
+def _window_starts(n: int, window: int, overlap: float) -> np.ndarray:
+    """Starts of the windows of ``window`` samples, ``overlap`` shared, that fit in ``n`` samples."""
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"overlap must be in [0, 1), got {overlap!r}")
+    return np.arange(0, n - window + 1, max(1, int(round(window * (1 - overlap)))))
+
+
+def _cut_windows(sequences, window: int, overlap: float) -> tuple[np.ndarray, pd.DataFrame]:
+    """Cut each ``(subject, task, seq (n, c))`` into windows; returns ``(b, window, c)`` and labels."""
+    out, rows = [], []
+    for s, t, seq in sequences:
+        starts = _window_starts(len(seq), window, overlap)
+        out.append(seq[starts[:, None] + np.arange(window)])                        # (k, window, c)
+        rows += [{"subject": s, "task": t, "speed": parse_task(t)[0], "incline": parse_task(t)[1]}] * len(starts)
+    if not rows:
+        raise ValueError(f"no (subject, task) holds a full window of {window} samples")
+    return np.concatenate(out, axis=0), pd.DataFrame(rows)
+
+
+def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int = 2 * N_PHASE,
+                   overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """LaMbDA's windows (A.6.3): each (subject, task)'s strides joined into one sequence, cut into
+    windows of ``window`` samples with ``overlap``; 300 samples = two gait cycles of 150.
+
+    Returns ``(windows (b, window, c), labels)`` with one channel per modality in the order
+    given, and a DataFrame of ``subject``, ``task``, ``speed``, ``incline`` per window (the task
+    is the 27-way label of the probing chapters).
+    """
+    _window_starts(0, window, overlap)  # checks overlap
+    seqs = ((s, t, np.stack([data.get(s, t, m).reshape(-1) for m in modalities], axis=-1))  # (n_strides * 150, c)
+            for s in (data.subject_names if subjects is None else list(subjects)) for t in data.strides[s])
+    return _cut_windows(seqs, window, overlap)
+
+
+def resample_stride(x: np.ndarray, n: int) -> np.ndarray:
+    """One stride ``(150, c)`` sampled at phases k/150, linearly interpolated (periodically, as
+    ``np.interp(..., period=1)``) to ``n`` samples at phases j/n: ``(n, c)``."""
+    pos = np.arange(n) * (x.shape[0] / n)                                   # (n,) in units of samples
+    i = np.floor(pos).astype(int)
+    frac = (pos - i)[:, None]
+    return (1 - frac) * x[i] + frac * x[(i + 1) % x.shape[0]]
+
+
+def continuous_windows(data: "GaitData", modalities, subjects=None, *, rate_hz: float = RATE_HZ,
+                       window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """The issue's continuous windows: each stride put back on a ``rate_hz`` time axis, i.e.
+    resampled from 150 phase samples to ``round(duration * rate_hz)`` samples
+    (:func:`resample_stride`; a 1.1 s stride gives 110), the strides of each (subject, task)
+    joined, and the sequence cut into windows of ``window`` samples with ``overlap``.
+
+    Same output as :func:`stride_windows`: ``(windows (b, window, c), labels)``; at 100 Hz a window
+    of 300 is 3 s, about 2.7 strides at 1 m/s. Needs ``data.stride_seconds`` (ValueError naming
+    the subject and task where a duration is missing).
+    """
+    if not rate_hz > 0:
+        raise ValueError(f"rate_hz must be > 0, got {rate_hz!r}")
+    _window_starts(0, window, overlap)  # checks overlap
+
+    def sequences():
+        for s in data.subject_names if subjects is None else list(subjects):
+            for t in data.strides[s]:
+                seconds = np.asarray(data.stride_seconds.get(s, {}).get(t, []), dtype=np.float64)
+                x = np.stack([data.get(s, t, m) for m in modalities], axis=-1)  # (n_strides, 150, c)
+                if len(seconds) != len(x) or not np.all(seconds > 0):
+                    raise ValueError(
+                        f"{data.source}: subject {s!r}, task {t!r} has no stride durations (stride_seconds); "
+                        "a real file gives them in Gaitcycle/<ABxx>/<trial>/cycles/<side>/time or frame")
+                n = np.round(seconds * rate_hz).astype(int)                    # samples per stride
+                yield s, t, np.concatenate([resample_stride(xi, ni) for xi, ni in zip(x, n)])  # (sum n, c)
+
+    return _cut_windows(sequences(), window, overlap)
+
+
+def leave_subject_out(subjects) -> list[tuple[list[str], str]]:
+    """Leave-one-subject-out folds: ``[(training subjects, held-out subject), ...]``."""
+    subjects = list(subjects)
+    if len(subjects) < 2:
+        raise ValueError(f"leave-subject-out needs at least 2 subjects, got {subjects}")
+    return [([s for s in subjects if s != held_out], held_out) for held_out in subjects]
+
+
+def _bad_strides(leaves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per stride (row): a NaN in any channel; all zeros in a channel that is not all zeros for
+    the whole trial (and no NaN). Two bool arrays ``(n_strides,)``."""
+    arrays = list(leaves.values())
+    nan = np.zeros(len(arrays[0]), dtype=bool)
+    zero = np.zeros_like(nan)
+    for x in arrays:
+        nan |= np.isnan(x).any(axis=1)
+        row_zero = (x == 0).all(axis=1)
+        if not row_zero.all():  # a channel the file never fills is kept as it is
+            zero |= row_zero
+    return nan, zero & ~nan
+
+
+def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
+    """Drop the strides :func:`_bad_strides` flags. Returns the kept leaves, n_nan and n_zero."""
+    nan, zero = _bad_strides(leaves)
+    keep = ~(nan | zero)
+    return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
+
+
+def _matlab_class(obj, default: str = "") -> str:
+    """The ``MATLAB_class`` attribute MATLAB v7.3 writes on every variable ("double", "char", "cell")."""
+    cls = obj.attrs.get("MATLAB_class", default)
+    return cls.decode() if isinstance(cls, bytes) else str(cls)
+
+
+def _read_value(ds, where: str):
+    """One MATLAB v7.3 variable or cell element: a char array as ``str``, numbers as a float array
+    (transposed back to MATLAB's shape); MATLAB's empty arrays as ``""`` or an empty array."""
+    import h5py
+
+    if not isinstance(ds, h5py.Dataset):
+        raise GaitFileError(f"{where}: a group, expected a MATLAB array")
+    char = _matlab_class(ds) == "char"
+    if ds.attrs.get("MATLAB_empty", 0):  # v7.3 stores an empty array's dimensions, not data
+        return "" if char else np.zeros(0)
+    if char:  # UTF-16 code units, one per character
+        return "".join(map(chr, np.ravel(ds[()])))
+    try:
+        return np.asarray(ds[()], dtype=np.float64).T
+    except OSError as e:  # as in _read_matrix: a truncated file
+        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+    except (TypeError, ValueError) as e:
+        raise GaitFileError(f"{where}: MATLAB class {_matlab_class(ds)!r}, expected text or numbers ({e})") from e
+
+
+def _read_name_value_cell(ds, where: str) -> dict[str, object]:
+    """A MATLAB cell of (name, value) rows as ``{name.lower(): value}``. MATLAB v7.3 stores an
+    n x 2 cell transposed, as a (2, n) dataset of object references into ``#refs#``."""
+    import h5py
+
+    if not (isinstance(ds, h5py.Dataset) and _matlab_class(ds) == "cell"
+            and h5py.check_dtype(ref=ds.dtype) is h5py.Reference and ds.ndim == 2 and ds.shape[0] == 2):
+        raise GaitFileError(f"{where}: expected a MATLAB cell of (name, value) rows (n x 2, references), "
+                            f"found {type(ds).__name__} of MATLAB class {_matlab_class(ds)!r}")
+    pairs = {}
+    for i, refs in enumerate(ds[()].T):  # (2,) references: name, value
+        try:
+            name, value = (ds.file[r] for r in refs)
+        except (ValueError, KeyError) as e:
+            raise GaitFileError(f"{where}: row {i + 1} holds a broken reference ({e})") from e
+        name = _read_value(name, f"{where}{{{i + 1},1}}")
+        if not isinstance(name, str):
+            raise GaitFileError(f"{where}: row {i + 1} is named by {name!r}, expected text")
+        pairs[name.strip().lower()] = _read_value(value, f"{where}{{{i + 1},2}}")
+    return pairs
+
+
+def _number(pairs: dict, keys, where: str) -> float:
+    """The number under the first name containing one of ``keys`` (NaN if no name does)."""
+    for name, value in pairs.items():
+        if any(k in name for k in keys):
+            if isinstance(value, str) or np.size(value) != 1:
+                raise GaitFileError(f"{where}: {name!r} is {value!r}, expected one number")
+            return float(np.ravel(value)[0])
+    return np.nan
+
+
+def _subject_details(subject_group, where: str) -> tuple[float, float]:
+    """``(height_m, mass_kg)`` from the subject's ``subjectdetails`` cell (NaN for what is absent).
+
+    Mass is the row named "weight" (or "mass"), in kg. The unit of "height" is read from its size
+    (the file gives leg lengths in mm): above 300 it is mm, above 3 cm, else m."""
+    if "subjectdetails" not in subject_group:
+        return np.nan, np.nan
+    where = f"{where}/subjectdetails"
+    pairs = _read_name_value_cell(subject_group["subjectdetails"], where)
+    height, mass = _number(pairs, ("height",), where), _number(pairs, ("weight", "mass"), where)
+    return height / (1000.0 if height > 300 else 100.0 if height > 3 else 1.0), mass
+
+
+def _check_description(trial, task: str, where: str) -> None:
+    """Raise if the trial's ``description`` cell (speed m/s, incline deg) disagrees with its name."""
+    if "description" not in trial:
+        return
+    where = f"{where}/description"
+    pairs = _read_name_value_cell(trial["description"], where)
+    got = (_number(pairs, ("speed",), where), _number(pairs, ("incline",), where))
+    if np.isnan(got).any():
+        raise GaitFileError(f"{where}: no 'speed' and 'incline' rows (found {sorted(pairs)})")
+    if not np.allclose(got, parse_task(task)):
+        raise GaitFileError(f"{where}: speed {got[0]:g} m/s and incline {got[1]:g} deg disagree with "
+                            f"the trial name {task!r} ({parse_task(task)[0]:g} m/s, {parse_task(task)[1]:g} deg)")
+
+
+def _outlier_strides(trial, n_strides: int, where: str) -> np.ndarray:
+    """The strides (a bool per stride) that the trial's ``stepsout`` flags as outliers.
+
+    The file's documentation does not say how ``stepsout`` is laid out, so both readings are
+    accepted: a 0/1 flag per stride (``n_strides`` values, all 0 or 1), or else a list of the
+    flagged strides' 1-based (MATLAB) numbers. No ``stepsout``, or an empty one, flags none."""
+    out = np.zeros(n_strides, dtype=bool)
+    if "stepsout" not in trial:
+        return out
+    x = _read_value(trial["stepsout"], f"{where}/stepsout")
+    if isinstance(x, str):
+        raise GaitFileError(f"{where}/stepsout: text, expected stride flags or numbers")
+    x = np.ravel(x)
+    if len(x) == n_strides and np.isin(x, (0, 1)).all():
+        return x == 1
+    if not (np.all(x == np.round(x)) and np.all((x >= 1) & (x <= n_strides))):
+        raise GaitFileError(f"{where}/stepsout: {x.tolist()[:10]} is neither a 0/1 flag per stride "
+                            f"nor 1-based stride numbers in 1..{n_strides}")
+    out[x.astype(int) - 1] = True
+    return out
+
+
+def _read_matrix(ds, where: str) -> np.ndarray:
+    """A numeric matrix of strides as ``(n_strides, 150)`` float64. h5py shows MATLAB's arrays
+    transposed; public scripts read the file's strides as h5py rows (``(n_strides, 150)``), which
+    is taken when it has 150 columns, else the transposed ``(150, n_strides)``."""
+    cls = _matlab_class(ds, "double")
+    if cls not in ("double", "single"):
+        raise GaitFileError(f"{where}: MATLAB class {cls!r}, expected a double matrix")
+    try:
+        x = np.asarray(ds[()], dtype=np.float64)
+    except OSError as e:  # a truncated file can open yet fail on the data
+        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+    if x.ndim == 2 and x.shape[1] != N_PHASE and x.shape[0] == N_PHASE:
+        x = x.T
+    if x.ndim != 2 or x.shape[1] != N_PHASE:
+        raise GaitFileError(f"{where}: shape {x.shape} (as h5py sees it), expected (n_strides, {N_PHASE}) "
+                            f"or ({N_PHASE}, n_strides)")
+    return x
+
+
+def _stride_seconds(trial, n_strides: int, where: str) -> np.ndarray:
+    """Durations (s) of a trial's ``n_strides`` strides from ``cycles/<side>/time`` (each stride's
+    150 sample times, taken at phases k/150: duration = (t_149 - t_0) * 150 / 149) or else
+    ``cycles/<side>/frame`` (``n_strides + 1`` heel-strike frames at 100 Hz, or each sample's
+    frame like ``time``), right side first. NaN when the trial has neither (they are optional)."""
+    for side in ("right", "left"):
+        for name in ("time", "frame"):
+            key = f"cycles/{side}/{name}"
+            if key not in trial:
+                continue
+            scale, ds = (1.0 if name == "time" else 1.0 / RATE_HZ), trial[key]
+            if N_PHASE in ds.shape and min(ds.shape) > 1:                        # a stride's 150 times (frames)
+                x = _read_matrix(ds, f"{where}/{key}")                           # (n_strides, 150)
+                seconds = (x[:, -1] - x[:, 0]) * N_PHASE / (N_PHASE - 1) * scale
+            elif name == "frame" and ds.size == n_strides + 1:                    # heel strikes
+                seconds = np.diff(np.ravel(_read_value(ds, f"{where}/{key}"))) * scale
+            else:
+                raise GaitFileError(f"{where}/{key}: shape {ds.shape} (as h5py sees it) fits neither "
+                                    f"{n_strides} strides x {N_PHASE} samples nor {n_strides + 1} heel strikes")
+            if len(seconds) != n_strides:
+                raise GaitFileError(f"{where}/{key}: {len(seconds)} strides, the trial's data hold {n_strides}")
+            return seconds
+    return np.full(n_strides, np.nan)
+
+
+def _leaves(group, prefix: str, where: str) -> dict[str, np.ndarray]:
+    """Every numeric dataset at or below ``group`` (an h5py Group or Dataset), keyed by path."""
+    import h5py
+
+    if isinstance(group, h5py.Dataset):
+        return {prefix: _read_matrix(group, f"{where}/{prefix}")}
+    out = {}
+    for name in group:
+        out.update(_leaves(group[name], f"{prefix}/{name}", where))
+    return out
+
+
+def read_incline_experiment(path, *, subjects=None, tasks=None, modalities=None) -> GaitData:
+    """Read ``InclineExperiment.mat`` (Embry et al. 2018, MATLAB v7.3 / HDF5) with h5py.
+
+    ``subjects`` / ``tasks`` restrict what is read (default all found); ``modalities`` to a
+    subset of :data:`REQUIRED` (default all, the force plate's components included). Drops the
+    strides each trial's ``stepsout`` flags, reads ``height_m`` and ``mass_kg`` from each subject's
+    ``subjectdetails`` and checks each trial's ``description`` against its name, and reads the
+    strides' durations from each trial's ``cycles`` (:func:`_stride_seconds`; each when present).
+    Raises FileNotFoundError for a missing file and :class:`GaitFileError` (naming the file and
+    what is wrong) for an unreadable or truncated file, a wrong layout, a malformed
+    ``subjectdetails``, ``description`` or ``stepsout``, or a description that disagrees with the
+    trial name.
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"gait file {path} does not exist (download InclineExperiment.mat, Embry et al. 2018)")
+    wanted = REQUIRED if modalities is None else tuple(check_choice("modality", m, REQUIRED) for m in modalities)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e}); "
+                            "is it truncated, or saved without -v7.3?") from e
+    strides, durations, dropped, details = {}, {}, [], []
+    with f:
+        if ROOT_GROUP not in f:
+            raise GaitFileError(f"{path}: no group '{ROOT_GROUP}' (found {sorted(f)[:10]}); not InclineExperiment.mat?")
+        root = f[ROOT_GROUP]
+        found = sorted(k for k in root if re.fullmatch(r"AB\d+", k))
+        if not found:
+            raise GaitFileError(f"{path}: '{ROOT_GROUP}' holds no subject group 'ABxx' (found {sorted(root)[:10]})")
+        for subject in (found if subjects is None else subjects):
+            if subject not in root:
+                raise GaitFileError(f"{path}: no subject '{ROOT_GROUP}/{subject}' (found {found})")
+            trials = sorted((k for k in root[subject] if _TASK_RE.match(k)), key=parse_task)
+            if not trials:
+                raise GaitFileError(f"{path}: '{ROOT_GROUP}/{subject}' holds no trial like 's1i0'")
+            strides[subject], durations[subject] = {}, {}
+            details.append(_subject_details(root[subject], f"{path}:{ROOT_GROUP}/{subject}"))
+            for task in (trials if tasks is None else tasks):
+                where = f"{path}:{ROOT_GROUP}/{subject}/{task}"
+                if task not in root[subject]:
+                    raise GaitFileError(f"{path}: no trial '{ROOT_GROUP}/{subject}/{task}' (found {trials})")
+                trial = root[subject][task]
+                _check_description(trial, task, where)
+                missing = [m for m in wanted if m not in trial]
+                if missing:
+                    raise GaitFileError(f"{where}: missing {len(missing)} of the required datasets, "
+                                        f"e.g. {missing[:4]}")
+                leaves = {}
+                for m in wanted:
+                    leaves.update(_leaves(trial[m], m, where))
+                counts = {k: len(v) for k, v in leaves.items()}
+                if len(set(counts.values())) != 1:
+                    raise GaitFileError(f"{where}: channels hold different numbers of strides {counts}")
+                n_strides = len(next(iter(leaves.values())))
+                out = _outlier_strides(trial, n_strides, where)
+                seconds = _stride_seconds(trial, n_strides, where)[~out]
+                nan, zero = _bad_strides({k: v[~out] for k, v in leaves.items()})
+                strides[subject][task] = {k: v[~out][~(nan | zero)] for k, v in leaves.items()}
+                durations[subject][task] = seconds[~(nan | zero)]
+                dropped.append((subject, task, int((~(nan | zero)).sum()), int(nan.sum()), int(zero.sum()),
+                                int(out.sum())))
+    subj = pd.DataFrame(details, columns=["height_m", "mass_kg"], index=pd.Index(list(strides), name="subject"))
+    units = {"jointangles": "deg", "jointmoment": "N mm / kg", "forceplate": "as in the file"}
+    return GaitData(source=str(path), strides=strides, subjects=subj,
+                    dropped=pd.DataFrame(dropped, columns=["subject", "task", "n_kept", "n_nan", "n_zero", "n_out"]),
+                    units=units, stride_seconds=durations)
+
+
+def _continuous_channel(trial, modality: str, where: str) -> np.ndarray:
+    """One channel ``(n,)`` of a ``Continuous`` trial: ``modality`` as a dataset of its own, or its
+    axis (``x``, ``y``, ``z``) of the parent dataset, which public scripts index as h5py rows
+    (``(3, n)``, ``[0, :]`` = x); ``(n, 3)`` is accepted too."""
+    import h5py
+
+    parent, _, axis = modality.rpartition("/")
+    node = trial.get(parent)
+    if isinstance(node, h5py.Group) and isinstance(node.get(axis), h5py.Dataset):
+        x = np.asarray(node[axis][()], dtype=np.float64)
+        if x.ndim == 2 and 1 in x.shape:
+            return x.ravel()
+    elif isinstance(node, h5py.Dataset) and axis in AXES:
+        x = np.asarray(node[()], dtype=np.float64)
+        if x.ndim == 2 and 3 in x.shape:
+            return (x if x.shape[0] == 3 else x.T)[AXES.index(axis)]
+    else:
+        raise GaitFileError(f"{where}: no '{modality}' nor a dataset '{parent}' holding its axis {axis!r}")
+    raise GaitFileError(f"{where}/{modality}: shape {x.shape} (as h5py sees it), expected one row of samples "
+                        "or 3 rows x, y, z")
+
+
+def read_continuous(path, modalities, *, subjects=None, tasks=None, rate_hz: float = RATE_HZ) -> dict:
+    """The 100 Hz recordings of ``InclineExperiment.mat``: ``Continuous/<ABxx>/<trial>/...``.
+
+    ``modalities`` are named as in :data:`REQUIRED`, down to the axis (e.g.
+    ``"kinematics/jointangles/right/knee/x"``, ``"kinetics/forceplate/left/force/z"``); each is read
+    with :func:`_continuous_channel`. Returns ``{subject: {task: (n_samples, c)}}`` float64, one
+    channel per modality in the order given. If the trial has a ``time`` dataset, its sampling
+    interval must be ``1 / rate_hz``. Raises FileNotFoundError for a missing file and
+    :class:`GaitFileError` naming the file and what is missing.
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"gait file {path} does not exist (download InclineExperiment.mat, Embry et al. 2018)")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise GaitFileError(f"{path}: cannot be opened as a MATLAB v7.3 (HDF5) file ({e})") from e
+    out = {}
+    with f:
+        if "Continuous" not in f:
+            raise GaitFileError(f"{path}: no group 'Continuous' (found {sorted(f)[:10]}): the file holds no 100 Hz recordings")
+        root = f["Continuous"]
+        found = sorted(k for k in root if re.fullmatch(r"AB\d+", k))
+        for subject in (found if subjects is None else subjects):
+            if subject not in root:
+                raise GaitFileError(f"{path}: no subject 'Continuous/{subject}' (found {found})")
+            trials = sorted((k for k in root[subject] if _TASK_RE.match(k)), key=parse_task)
+            out[subject] = {}
+            for task in (trials if tasks is None else tasks):
+                where = f"{path}:Continuous/{subject}/{task}"
+                if task not in root[subject]:
+                    raise GaitFileError(f"{path}: no trial 'Continuous/{subject}/{task}' (found {trials})")
+                trial = root[subject][task]
+                try:
+                    channels = [_continuous_channel(trial, m, where) for m in modalities]
+                except OSError as e:
+                    raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
+                if len({len(c) for c in channels}) != 1:
+                    raise GaitFileError(f"{where}: channels of different lengths {[len(c) for c in channels]}")
+                if "time" in trial:
+                    step = np.median(np.diff(np.ravel(trial["time"][()])))
+                    if not np.isclose(step, 1.0 / rate_hz, rtol=1e-3):
+                        raise GaitFileError(f"{where}/time: sampled every {step:g} s, expected {1.0 / rate_hz:g} s")
+                out[subject][task] = np.stack(channels, axis=-1)                  # (n_samples, c)
+    return out
+
+
+def recording_windows(recordings: dict, *, window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
+    """Windows of ``window`` samples with ``overlap`` cut from :func:`read_continuous`'s
+    recordings, labelled as by :func:`stride_windows`; windows holding a NaN (gaps in a
+    recording) are left out."""
+    _window_starts(0, window, overlap)  # checks overlap
+    w, labels = _cut_windows(((s, t, x) for s, tasks in recordings.items() for t, x in tasks.items()), window, overlap)
+    keep = np.isfinite(w).all(axis=(1, 2))
+    return w[keep], labels[keep].reset_index(drop=True)
+
+
+def load_gait(source: str | os.PathLike = "simulated", *, subjects=None, tasks=None, modalities=None,
+              **simulate_options) -> GaitData:
+    """The one entry point: ``"simulated"`` (:func:`lambdalib.data.gait.simulated.simulate_gait`, which
+    takes ``simulate_options`` such as ``seed``, ``n_subjects``, ``n_strides``) or the path of
+    ``InclineExperiment.mat`` (:func:`read_incline_experiment`)."""
+    if str(source) == "simulated":
+        from lambdalib.data.gait.simulated import simulate_gait
+
+        return simulate_gait(subjects=subjects, tasks=tasks, modalities=modalities, **simulate_options)
+    if simulate_options:
+        raise ValueError(f"options {sorted(simulate_options)} are for source='simulated', not a file")
+    return read_incline_experiment(source, subjects=subjects, tasks=tasks, modalities=modalities)
+
+
+def stride_summary(data: GaitData, task: str, *, side: str = "right", g: float = 9.81) -> pd.DataFrame:
+    """Per subject, the usual able-bodied norms of one task, from the subject's mean stride:
+    sagittal (``x``) ranges of motion of hip, knee and ankle (deg), peak ankle plantarflexion
+    moment (N m / kg, the negative of the lowest dorsiflexion-positive moment, the simulator's
+    convention), the two peaks of the vertical GRF (``force/z``, body weights: before and after
+    mid-stance, split at half of stance), and the stance fraction (share of samples with
+    ``force/z > 0``, over all strides). Needs ``mass_kg`` in ``data.subjects`` for the GRF."""
+    check_choice("side", side, SIDES)
+    rows = []
+    for s in data.subject_names:
+        get = lambda m: data.get(s, task, m.format(side=side))  # noqa: E731
+        row = {"subject": s}
+        for j in MOMENT_JOINTS:
+            row[f"{j}_rom_deg"] = float(np.ptp(get(f"kinematics/jointangles/{{side}}/{j}/x").mean(axis=0)))
+        ankle = get("kinetics/jointmoment/{side}/ankle/x").mean(axis=0)      # (150,) N mm / kg
+        row["ankle_pf_moment_Nm_per_kg"] = float(-ankle.min() / 1000.0)
+        fz = get("kinetics/forceplate/{side}/force/z")                       # (strides, 150)
+        stance = (fz > 0).mean(axis=1)                                        # (strides,)
+        mean = fz.mean(axis=0) / (data.subjects.loc[s, "mass_kg"] * g)     # (150,)
+        half = int(round(stance.mean() * N_PHASE / 2))
+        row["grf_peak1_bw"], row["grf_peak2_bw"] = float(mean[:half].max()), float(mean[half:].max())
+        row["stance_fraction"] = float(stance.mean())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("subject")

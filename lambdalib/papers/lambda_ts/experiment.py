@@ -1,0 +1,141 @@
+"""One cross-modal experiment: train the pair p(X|Y), p(Y|X) on paired windows, sample, score.
+
+This is what a cell of LaMbDA Table 2 is: one system, with or without alignment, one seed.
+:func:`run_pair` is a pure function of its arguments (data generated inside from the system
+name), so seeds and variants can run in separate processes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
+from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.core.metrics import mse
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
+from lambdalib.core.checks import check_choice
+from lambdalib.papers.lambda_ts.sizes import Profile
+from lambdalib.core.seed import resolve_device, set_seed
+from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
+
+__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair", "plateau_ratio",
+           "sampler_comparison"]
+
+# "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
+DIRECTIONS = ("X|Y", "Y|X")
+
+
+@dataclass
+class PairResult:
+    """Everything a chapter shows about one trained pair."""
+
+    system: str
+    aligned: bool
+    seed: int
+    history: pd.DataFrame           # per-step loss terms (see PairTrainer)
+    mse: dict[str, float]           # direction -> test MSE of DDPM samples (normalised units)
+    samples: dict[str, np.ndarray]  # direction -> (n_eval, L, c) generated windows, normalised
+    train_seconds: float            # wall time of training
+    samplers: pd.DataFrame | None   # DDPM vs DDIM on the same models (see sampler_comparison)
+
+
+def eval_indices(n_test: int, n_eval: int) -> np.ndarray:
+    """``n_eval`` evenly spaced test windows (all of them when there are fewer)."""
+    return np.unique(np.linspace(0, n_test - 1, min(n_eval, n_test)).round().astype(int))
+
+
+@torch.no_grad()
+def conditional_sample(model: torch.nn.Module, diffusion: GaussianDiffusion, cond: torch.Tensor, *,
+                       x_channels: int, sampler: str = "ddpm", steps: int | None = None,
+                       seed: int = 0) -> torch.Tensor:
+    """Draw one sample of the target per condition window ``cond (b, n, c_Y) -> (b, n, c_X)``.
+
+    ``sampler="ddpm"`` runs all T ancestral steps; ``"ddim"`` runs ``steps`` deterministic steps.
+    """
+    check_choice("sampler", sampler, ("ddpm", "ddim"))
+    model.eval()
+    cond = cond.to(diffusion.device)
+    shape = (cond.shape[0], cond.shape[1], x_channels)
+    generator = torch.Generator().manual_seed(seed)
+
+    def model_fn(x_t, t):
+        return model(x_t, t, cond)[0]
+
+    if sampler == "ddpm":
+        return diffusion.ddpm_sample(model_fn, shape, generator=generator)
+    if steps is None:
+        raise ValueError("sampler='ddim' needs steps (e.g. T // 20)")
+    return diffusion.ddim_sample(model_fn, shape, steps=steps, generator=generator)
+
+
+def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float = 0.1) -> float:
+    """Convergence check: mean of ``column`` over the last ``fraction`` of steps divided by its
+    mean over the ``fraction`` before. Near 1: the loss has flattened; well below 1: still falling."""
+    k = max(1, int(len(history) * fraction))
+    if len(history) < 2 * k:
+        raise ValueError(f"history too short ({len(history)} steps) for fraction={fraction}")
+    values = history[column].to_numpy()
+    return float(values[-k:].mean() / values[-2 * k:-k].mean())
+
+
+@torch.no_grad()
+def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, torch.Tensor]],
+                       diffusion: GaussianDiffusion, *, ddim_fractions: tuple[int, ...] = (10, 20),
+                       seed: int = 0) -> tuple[pd.DataFrame, dict[str, torch.Tensor]]:
+    """DDPM (all T steps) against DDIM at T/k steps on the same models and windows.
+
+    ``models`` maps a direction to ``(model, condition (b, n, c_Y), target (b, n, c_X))``.
+    Returns one row per (sampler, steps, direction) with the sampling wall time and test MSE,
+    and the DDPM samples ``{direction: (b, n, c_X)}`` (on the CPU) those rows scored.
+    """
+    settings = [("ddpm", None, diffusion.timesteps)] + [
+        ("ddim", diffusion.timesteps // k, diffusion.timesteps // k) for k in ddim_fractions]
+    rows, ddpm_samples = [], {}
+    for sampler, steps, n_steps in settings:
+        for direction, (model, cond, target) in models.items():
+            start = time.perf_counter()
+            sample = conditional_sample(model, diffusion, cond, x_channels=target.shape[-1],
+                                        sampler=sampler, steps=steps, seed=seed).cpu()
+            rows.append({"sampler": sampler.upper(), "steps": n_steps, "direction": direction,
+                         "seconds": time.perf_counter() - start, "mse": mse(sample, target)})
+            if sampler == "ddpm":
+                ddpm_samples[direction] = sample
+    return pd.DataFrame(rows), ddpm_samples
+
+
+def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
+             progress: bool = True, data: PairedWindows | None = None,
+             ddim_fractions: tuple[int, ...] = (), **train_overrides) -> PairResult:
+    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` (with or without alignment); score on test.
+
+    With ``ddim_fractions`` (e.g. ``(10, 20)``), also time DDPM against DDIM at T/k steps on the
+    trained models (:func:`sampler_comparison`). The result holds no model, so it pickles small.
+    """
+    set_seed(seed)
+    dev = resolve_device(device)
+    data = data if data is not None else make_pair_dataset(system, profile)
+    cx, cy = data.x_train.shape[-1], data.y_train.shape[-1]
+    model_x = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cx, cy))
+    model_y = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cy, cx))
+    diffusion = GaussianDiffusion(profile.timesteps, profile.schedule, device=dev)
+    config = TrainConfig.from_profile(profile, align=aligned, **train_overrides)
+    trainer = PairTrainer(model_x, model_y, diffusion, config, device=device)
+    start = time.perf_counter()
+    history = trainer.fit(torch.from_numpy(data.x_train), torch.from_numpy(data.y_train),
+                          seed=seed, progress=progress)
+    train_seconds = time.perf_counter() - start
+
+    idx = eval_indices(len(data.x_test), profile.n_eval)
+    x_test, y_test = torch.from_numpy(data.x_test[idx]), torch.from_numpy(data.y_test[idx])
+    models = {"X|Y": (trainer.ema_x.module, y_test, x_test), "Y|X": (trainer.ema_y.module, x_test, y_test)}
+    # The DDPM samples are scored once, as the DDPM rows of the sampler comparison.
+    table, samples = sampler_comparison(models, diffusion, ddim_fractions=ddim_fractions, seed=seed)
+    errors = {d: mse(samples[d], models[d][2]) for d in DIRECTIONS}
+    samplers = table if ddim_fractions else None
+    return PairResult(system, aligned, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
+                      train_seconds, samplers)

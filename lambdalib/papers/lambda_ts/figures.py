@@ -1,0 +1,197 @@
+"""Figures shared by the chapters: the data, training curves, conditional samples.
+
+Every function draws on a new figure and returns it; axes carry labels with units.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from lambdalib.data.dynamics import PairedWindows
+from lambdalib.papers.lambda_ts.experiment import PairResult
+from lambdalib.papers.lambda_ts.synthetic import variant_name
+
+__all__ = ["plot_pair_data", "plot_training_curves", "plot_loss_curves", "plot_samples", "plot_cycles",
+           "plot_umap_grid", "plot_step_curves", "plot_probe_bars", "variant_color", "VARIANT_COLORS"]
+
+VARIANT_COLORS = {"w/o align": "tab:blue", "LaMbDA": "tab:red"}
+
+
+def plot_pair_data(data: PairedWindows, names: tuple[str, str], units: tuple[str, str]) -> plt.Figure:
+    """Left: the two modalities against each other (phase portrait). Right: both over time,
+    the held-out test segment shaded. Values in physical units (denormalised)."""
+    x = np.concatenate([data.denormalise(data.x_train[:, 0, 0], "x"), data.denormalise(data.x_test[:, 0, 0], "x")])
+    y = np.concatenate([data.denormalise(data.y_train[:, 0, 0], "y"), data.denormalise(data.y_test[:, 0, 0], "y")])
+    t = np.concatenate([data.train_starts, data.test_starts]) * data.dt
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 2.4]})
+    ax0.plot(x, y, lw=0.4, color="k")
+    ax0.set(xlabel=f"X = {names[0]} [{units[0]}]", ylabel=f"Y = {names[1]} [{units[1]}]")
+    ax1.plot(t, x, lw=0.7, label=f"X = {names[0]}")
+    ax1.plot(t, y, lw=0.7, label=f"Y = {names[1]}")
+    ax1.axvspan(data.test_starts[0] * data.dt, t[-1], color="0.85", label="held-out test segment")
+    ax1.set(xlabel="time [s]", ylabel="value [modality units]")
+    ax1.legend(loc="upper right", fontsize=8, ncol=3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(results: list[PairResult], columns: dict[str, str], smooth: int = 25) -> plt.Figure:
+    """One panel per loss column (``{column: y-axis label}``): the running mean over ``smooth``
+    steps, mean over seeds as a line and min-max over seeds as a band, per variant."""
+    histories: dict[str, list] = {}
+    for r in results:
+        histories.setdefault(variant_name(r), []).append(r.history)
+    return plot_loss_curves(histories, columns, smooth)
+
+
+def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str, str],
+                     smooth: int = 25, run_label: str = "seeds") -> plt.Figure:
+    """One panel per loss column (``{column: y-axis label}``) of the per-step ``histories``
+    (``{variant: [history, ...]}``): running mean over ``smooth`` steps, mean over runs as a
+    line and min-max over runs as a band, one colour per variant."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(3.6 * len(columns), 3.1), squeeze=False)
+    for ax, (column, label) in zip(axes[0], columns.items()):
+        for variant, runs in histories.items():
+            runs = [h for h in runs if column in h]
+            if not runs:
+                continue
+            curves = np.stack([h[column].rolling(smooth, min_periods=1).mean().to_numpy() for h in runs])
+            step = runs[0]["step"].to_numpy()
+            color = variant_color(variant)
+            ax.plot(step, curves.mean(0), color=color, label=variant)
+            ax.fill_between(step, curves.min(0), curves.max(0), color=color, alpha=0.2, lw=0)
+        ax.set(xlabel="optimiser step", ylabel=label, yscale="log")
+    axes[0, 0].legend(fontsize=8, title=f"band: min-max over {run_label}", title_fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def variant_color(variant: str) -> str:
+    """A fixed colour per model variant (LaMbDA red, no alignment blue, others by name)."""
+    others = ("tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
+    return VARIANT_COLORS.get(variant) or others[sum(map(ord, variant)) % len(others)]
+
+
+def plot_cycles(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.ndarray]],
+                units: dict[str, str], *, windows: list[int] | None = None, percent_per_window: float = 200.0,
+                truth_label: str = "real") -> plt.Figure:
+    """Real against generated trajectories over the gait cycle: one row per signal
+    (``real[name]`` is ``(b, L)``), one column per variant (``generated[variant][name]``).
+
+    With ``windows=None``, mean over the ``b`` windows as a line and +- 1 sd as a band; with a
+    list of indices, those single windows (failure cases). The x-axis is % of one gait cycle.
+    """
+    names, variants = list(real), list(generated)
+    fig, axes = plt.subplots(len(names), len(variants), figsize=(4.2 * len(variants), 2.4 * len(names)),
+                             sharex=True, squeeze=False)
+    for i, name in enumerate(names):
+        phase = np.linspace(0, percent_per_window, real[name].shape[1], endpoint=False)
+        for j, variant in enumerate(variants):
+            ax = axes[i, j]
+            for values, color, label in ((real[name], "k", truth_label),
+                                         (generated[variant][name], variant_color(variant), variant)):
+                if windows is None:
+                    mean, sd = values.mean(0), values.std(0)
+                    ax.plot(phase, mean, color=color, lw=1.4, label=label)
+                    ax.fill_between(phase, mean - sd, mean + sd, color=color, alpha=0.2, lw=0)
+                else:
+                    for k, w in enumerate(windows):
+                        ax.plot(phase, values[w], color=color, lw=1.1, ls=("-", "--", ":")[k % 3],
+                                label=label if k == 0 else None)
+            ax.set(ylabel=f"{name} [{units[name]}]" if j == 0 else None)
+            if i == 0:
+                ax.legend(fontsize=7, loc="upper right")
+            if i == len(names) - 1:
+                ax.set_xlabel("gait cycle [%]")
+    fig.tight_layout()
+    return fig
+
+
+def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray, seed: int,
+                 names: tuple[str, str], n_show: int = 3) -> plt.Figure:
+    """Ground truth (black) against one DDPM sample per variant for ``n_show`` test windows of
+    the given seed; top row X|Y, bottom row Y|X. Values are z-scored (training statistics)."""
+    picks = np.linspace(0, len(idx) - 1, n_show).round().astype(int)
+    truth = {"X|Y": data.x_test[idx], "Y|X": data.y_test[idx]}
+    t = np.arange(data.x_test.shape[1]) * data.dt
+    fig, axes = plt.subplots(2, n_show, figsize=(3.6 * n_show, 4.6), sharex=True, squeeze=False)
+    for row, direction in enumerate(("X|Y", "Y|X")):
+        target = names[0] if direction == "X|Y" else names[1]
+        for col, k in enumerate(picks):
+            ax = axes[row, col]
+            ax.plot(t, truth[direction][k, :, 0], color="k", lw=1.6, label="truth")
+            for r in results:
+                if r.seed == seed:
+                    v = variant_name(r)
+                    ax.plot(t, r.samples[direction][k, :, 0], color=variant_color(v), lw=1, label=v)
+            ax.set(ylabel=f"{direction}: {target} [z-score]" if col == 0 else None)
+            if row == 1:
+                ax.set_xlabel("time within window [s]")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_umap_grid(embeddings: dict, labels, *, pairs: list[str], variants: list[str]) -> plt.Figure:
+    """UMAPs of two models' latents: ``embeddings[(pair, variant)]`` is ``(2b, 2)``, the X model's
+    ``b`` windows first (circles), then the Y model's (crosses), coloured by ``labels`` ``(b,)``
+    (categories in order of first appearance). One row per pair, one column per variant."""
+    codes, names = pd.factorize(pd.Series(labels))
+    fig, axes = plt.subplots(len(pairs), len(variants), figsize=(4.0 * len(variants), 3.4 * len(pairs)),
+                             squeeze=False)
+    for i, pair in enumerate(pairs):
+        for j, variant in enumerate(variants):
+            ax, e = axes[i, j], embeddings[(pair, variant)]
+            b = len(e) // 2
+            kw = dict(c=codes, cmap="turbo", vmin=0, vmax=len(names) - 1, s=9)
+            ax.scatter(e[:b, 0], e[:b, 1], marker="o", alpha=0.7, label="X model", **kw)
+            points = ax.scatter(e[b:, 0], e[b:, 1], marker="x", alpha=0.7, linewidths=0.8, label="Y model", **kw)
+            ax.set(xlabel="UMAP 1 [a.u.]", ylabel=f"{pair}\nUMAP 2 [a.u.]" if j == 0 else "UMAP 2 [a.u.]")
+            if i == 0:
+                ax.set_title(variant, fontsize=10)
+                ax.legend(fontsize=7, loc="best")
+    bar = fig.colorbar(points, ax=axes.ravel().tolist(), shrink=0.6)
+    bar.set_label(f"task ({names[0]} ... {names[-1]})")
+    return fig
+
+
+def plot_step_curves(frame: pd.DataFrame, columns: list[str], labels: dict[str, str], *, x: str = "t",
+                     x_label: str = "diffusion step t") -> plt.Figure:
+    """One panel per column of ``frame`` against ``x``: per variant, the mean over all other
+    rows as a line and +- 1 sd as a band."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(4.2 * len(columns), 3.2), squeeze=False)
+    for ax, column in zip(axes[0], columns):
+        for variant, part in frame.groupby("variant", sort=False):
+            stats = part.groupby(x)[column].agg(["mean", "std"])
+            color = variant_color(variant)
+            ax.plot(stats.index, stats["mean"], color=color, marker="o", ms=3, label=variant)
+            ax.fill_between(stats.index, stats["mean"] - stats["std"], stats["mean"] + stats["std"],
+                            color=color, alpha=0.2, lw=0)
+        ax.set(xlabel=x_label, ylabel=labels[column])
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probe_bars(probes: pd.DataFrame, objectives, *, floors: dict[str, dict[str, float]],
+                    chance: float) -> plt.Figure:
+    """Mean probe accuracy per objective (bars, one panel per probe kind; error bars = sd over
+    the per-fold averages), with horizontal reference lines: ``floors[probe]`` = {label: value}
+    and the chance level."""
+    kinds = list(dict.fromkeys(probes["probe"]))
+    fig, axes = plt.subplots(1, len(kinds), figsize=(4.6 * len(kinds), 3.4), squeeze=False, sharey=True)
+    for ax, kind in zip(axes[0], kinds):
+        per_fold = probes[probes.probe == kind].groupby(["variant", "held_out", "seed"])["accuracy"].mean()
+        stats = per_fold.groupby("variant").agg(["mean", "std"]).loc[list(objectives)]
+        ax.bar(range(len(stats)), stats["mean"], yerr=stats["std"], capsize=3,
+               color=[variant_color(v) for v in stats.index])
+        ax.set_xticks(range(len(stats)), stats.index, rotation=30)
+        for (label, value), ls in zip(floors.get(kind, {}).items(), ("--", "-.", ":")):
+            ax.axhline(value, color="0.3", ls=ls, lw=1, label=label)
+        ax.axhline(chance, color="k", ls=":", lw=1, label=f"chance ({chance:.3f})")
+        ax.set(ylabel=f"{kind} probe accuracy [fraction]", ylim=(0, 1))
+        ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,174 @@
+"""The chapters as the book needs them: paired, in sync, executed, and with their claims.
+
+Each chapter is ``chapters/<name>.md`` (the edited MyST notebook) paired with
+``chapters/<name>.ipynb`` (the same cells, run by papermill at the quick profile, committed
+with outputs; the book renders it). These tests read only committed files; they run nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+CLAIMS = ROOT / "claims"
+NAMES = sorted(p.stem for p in CHAPTERS.glob("*.md"))
+
+PARAMETERS = {"seed", "profile", "n_seeds", "device"}
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+# Cell metadata written by running a notebook, not by editing it.
+VOLATILE_METADATA = {"execution", "papermill", "ExecuteTime", "collapsed", "scrolled", "trusted"}
+
+
+def toc_files() -> list[str]:
+    """Every ``file:`` entry of _toc.yml (the root included), in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf8"))
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return found
+
+
+def read_md(name: str) -> nbformat.NotebookNode:
+    return jupytext.read(CHAPTERS / f"{name}.md")
+
+
+def read_ipynb(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(CHAPTERS / f"{name}.ipynb", as_version=4)
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def cell_signature(cell) -> tuple:
+    """What the author wrote in a cell: its type, source and (non-volatile) metadata."""
+    meta = {k: v for k, v in cell.metadata.items() if k not in VOLATILE_METADATA}
+    if not meta.get("tags"):
+        meta.pop("tags", None)  # papermill adds `tags: []`
+    return cell.cell_type, cell.source.strip(), json.dumps(meta, sort_keys=True)
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names bound by plain or annotated assignments anywhere in ``source``."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def test_toc_lists_existing_chapters():
+    """A page in _toc.yml whose files are missing (a chapter needs both .md and .ipynb)."""
+    missing = []
+    for entry in toc_files():
+        if entry.startswith("chapters/"):
+            missing += [f"{entry}{ext}" for ext in (".md", ".ipynb") if not (ROOT / f"{entry}{ext}").is_file()]
+        elif not any((ROOT / f"{entry}{ext}").is_file() for ext in ("", ".md", ".ipynb")):
+            missing.append(entry)
+    assert not missing, f"_toc.yml lists pages whose files are missing: {missing}"
+
+
+def test_every_chapter_is_in_toc():
+    """With only_build_toc_files, a chapter missing from _toc.yml would silently not be built."""
+    listed = {e.removeprefix("chapters/") for e in toc_files() if e.startswith("chapters/")}
+    assert not set(NAMES) - listed, f"chapters missing from _toc.yml: {sorted(set(NAMES) - listed)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ipynb_is_paired(name):
+    assert (CHAPTERS / f"{name}.ipynb").is_file(), (
+        f"chapters/{name}.md has no chapters/{name}.ipynb: run `make run-{name}`"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_md_header(name):
+    md = read_md(name)
+    fmt = md.metadata.get("jupytext", {}).get("text_representation", {}).get("format_name")
+    assert fmt == "myst", f"chapters/{name}.md: jupytext format_name is {fmt!r}, not 'myst'"
+    assert md.metadata.get("kernelspec", {}).get("name") == "python3", f"chapters/{name}.md: kernelspec is not python3"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_md_and_ipynb_in_sync(name):
+    """Same cells, in the same order, with the same sources and metadata (outputs aside)."""
+    md, nb = read_md(name), read_ipynb(name)
+    md_cells = [cell_signature(c) for c in md.cells]
+    nb_cells = [cell_signature(c) for c in nb.cells]
+    hint = f"chapters/{name}.ipynb is out of sync with its .md: run `make run-{name}`"
+    assert len(md_cells) == len(nb_cells), f"{hint} ({len(md_cells)} cells in .md, {len(nb_cells)} in .ipynb)"
+    for i, (a, b) in enumerate(zip(md_cells, nb_cells)):
+        assert a == b, f"{hint} (cell {i} differs:\n.md:    {a}\n.ipynb: {b})"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_cell(name):
+    cells = code_cells(read_ipynb(name))
+    assert cells, f"chapters/{name}.ipynb has no code cells"
+    first = cells[0]
+    assert "parameters" in first.metadata.get("tags", []), "the first code cell is not tagged `parameters`"
+    missing = PARAMETERS - assigned_names(first.source)
+    assert not missing, f"the parameters cell does not define {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_claims_cell(name):
+    last = code_cells(read_ipynb(name))[-1]
+    assert last.source.startswith(CHECK_MARK), f"the last code cell does not start with {CHECK_MARK!r}"
+    assert last.outputs, "the claims cell has no stored output"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ipynb_executed_in_order_at_defaults(name):
+    """One clean top-to-bottom run, without errors, at the default parameters."""
+    nb = read_ipynb(name)
+    counts = [c.execution_count for c in code_cells(nb)]
+    assert None not in counts, f"cells {[i for i, n in enumerate(counts) if n is None]} were never executed"
+    assert counts == sorted(counts) and len(set(counts)) == len(counts), f"cells ran out of order: {counts}"
+    errors = [o.get("ename") for c in code_cells(nb) for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"stored outputs hold errors: {errors}"
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert not injected, "the committed run was not at the default parameters (papermill -p)"
+    assert not nb.metadata.get("papermill", {}).get("parameters"), "the committed run was made with papermill -p"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_claims_json_committed(name):
+    path = CLAIMS / f"{name}.json"
+    assert path.is_file(), f"claims/{name}.json is missing: the chapter's last cell writes it"
+    json.loads(path.read_text(encoding="utf8"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dashboard_matches_the_notebook(name):
+    """The committed claims/<name>.json (what the dashboard shows) is the claims table that the
+    committed notebook printed: the two come from the same run."""
+    from lambdalib.book.claims import claims_table, load_claims
+
+    printed = "".join(o.get("text", "") for o in code_cells(read_ipynb(name))[-1].outputs
+                      if o.output_type == "stream" and o.get("name") == "stdout")
+    table = claims_table(load_claims(CLAIMS / f"{name}.json")).to_string(index=False)
+    assert printed.strip() == table.strip(), f"claims/{name}.json and chapters/{name}.ipynb come from different runs"

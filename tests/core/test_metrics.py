@@ -1,0 +1,127 @@
+"""Tests for lambdalib.core.metrics: MSE, Frechet distance (LaMbDA eq. 10), predictive score."""
+
+import numpy as np
+import pytest
+import scipy.linalg
+import torch
+
+from lambdalib.core.metrics import (frechet_distance, frechet_floor, frechet_score, mse,
+                               predictive_score, ts_features)
+
+
+def _sines(rng, b, n=40, c=2, freq=(0.5, 1.5)):
+    """(b, n, c) sine windows with random frequency and phase per channel."""
+    t = np.linspace(0, 6, n)[None, :, None]
+    f = rng.uniform(*freq, size=(b, 1, c))
+    phase = rng.uniform(0, 2 * np.pi, size=(b, 1, c))
+    return np.sin(f * t + phase)
+
+
+def _frechet_scipy(a, b):
+    """Reference eq. 10 with scipy.linalg.sqrtm (real part)."""
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    sa, sb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = scipy.linalg.sqrtm(sa @ sb).real
+    return float(np.sum((mu_a - mu_b) ** 2) + np.trace(sa + sb - 2 * covmean))
+
+
+@pytest.mark.parametrize("na, nb, f, rank", [(50, 60, 6, None), (200, 120, 10, None),
+                                             (40, 40, 8, 3), (5, 30, 8, None)])
+def test_frechet_matches_scipy_sqrtm(na, nb, f, rank):
+    rng = np.random.default_rng(na + f)
+    mix_a, mix_b = rng.normal(size=(f, f)), rng.normal(size=(f, f))
+    if rank is not None:  # covariance of rank `rank` < f
+        mix_a[rank:] = 0.0
+    a = rng.normal(size=(na, f)) @ mix_a
+    b = rng.normal(size=(nb, f)) @ mix_b + 0.5
+    ours, ref = frechet_distance(a, b), _frechet_scipy(a, b)
+    assert ours == pytest.approx(ref, rel=1e-6)
+
+
+def test_frechet_self_zero_symmetric_and_mean_shift():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(100, 8)) @ rng.normal(size=(8, 8))
+    b = rng.normal(size=(80, 8)) * 2.0
+    scale = np.trace(np.cov(a, rowvar=False))
+    assert frechet_distance(a, a) < 1e-8 * scale
+    assert frechet_distance(a, b) == pytest.approx(frechet_distance(b, a), rel=1e-9)
+    shift = rng.normal(size=8)
+    assert frechet_distance(a, a + shift) == pytest.approx(np.sum(shift ** 2), rel=1e-8)
+    assert frechet_distance(torch.as_tensor(a), a + shift) == pytest.approx(np.sum(shift ** 2), rel=1e-8)
+
+
+def test_frechet_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="feature count"):
+        frechet_distance(np.zeros((10, 3)), np.zeros((10, 4)))
+    with pytest.raises(ValueError, match="feat_a"):
+        frechet_distance(np.zeros((1, 3)), np.zeros((10, 3)))
+
+
+def test_floor_small_against_different_distribution():
+    rng = np.random.default_rng(1)
+    real = _sines(rng, 200)
+    floor = frechet_floor(real, seed=0)
+    other = _sines(rng, 100, freq=(2.0, 3.0))                     # clearly different windows
+    assert floor < 0.1 * frechet_score(other, real[:100])
+    assert frechet_floor(real, seed=0) == floor                    # seeded split
+    assert frechet_score(real[:100], real[100:]) == pytest.approx(
+        frechet_distance(ts_features(real[:100]), ts_features(real[100:])))
+
+
+def test_ts_features_bin_means():
+    x = np.stack([[1.0, 2, 3, 4], [10.0, 20, 30, 40]], axis=-1)[None]   # (1, 4, 2)
+    np.testing.assert_allclose(ts_features(x, n_bins=2), [[1.5, 15.0, 3.5, 35.0]])
+    x5 = np.arange(5.0)[None, :, None]                                  # bins [0, 2), [2, 5)
+    np.testing.assert_allclose(ts_features(x5, n_bins=2), [[0.5, 3.0]])
+    assert ts_features(np.zeros((7, 75, 3)), n_bins=16).shape == (7, 48)
+    np.testing.assert_allclose(ts_features(x, n_bins=4), x.reshape(1, 8))  # one sample per bin
+    with pytest.raises(ValueError, match="n_bins"):
+        ts_features(np.zeros((2, 8, 1)), n_bins=16)
+    with pytest.raises(ValueError, match=r"\(b, n, c\)"):
+        ts_features(np.zeros((8, 16)))
+
+
+def test_predictive_score_ranks_real_below_noise_and_is_deterministic():
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(2)
+    real, generated = _sines(rng, 64), _sines(rng, 64)
+    noise = rng.normal(size=real.shape)
+    kw = dict(steps=40, seed=3, device="cpu")
+    state = torch.get_rng_state()
+    good = predictive_score(generated, real, **kw)
+    assert torch.equal(torch.get_rng_state(), state)              # caller's stream untouched
+    bad = predictive_score(noise, real, **kw)
+    assert good < 0.5 * bad
+    assert predictive_score(generated, real, **kw) == good
+
+
+def test_predictive_score_condition_and_shape_checks():
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(3)
+    x = _sines(rng, 16, n=20, c=2)
+    score = predictive_score(x[..., 1:], x[..., 1:], condition_gen=x[..., :1],
+                             condition_real=x[..., :1], steps=5, device="cpu")
+    assert np.isfinite(score)
+    with pytest.raises(ValueError, match="together"):
+        predictive_score(x, x, condition_gen=x, steps=1, device="cpu")
+    with pytest.raises(ValueError, match=r"\(n, c\)"):
+        predictive_score(x, x[:, :10], steps=1, device="cpu")
+    with pytest.raises(ValueError, match="device"):
+        predictive_score(x, x, steps=1, device="tpu")
+
+
+def test_mse_hand_example_and_shape_mismatch():
+    assert mse(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0])) == pytest.approx(4 / 3)
+    assert mse(torch.ones(2, 3, 1), np.zeros((2, 3, 1))) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        mse(np.zeros((2, 3, 1)), np.zeros((2, 3, 2)))
+
+
+def test_mse_up_to_sign():
+    from lambdalib.core.metrics import mse_up_to_sign
+    target = np.array([[[1.0], [2.0]], [[3.0], [-1.0]]])      # (2, 2, 1)
+    pred = np.array([[[-1.0], [-2.0]], [[3.0], [0.0]]])       # window 0 flipped, window 1 off by 1 once
+    assert mse_up_to_sign(pred, target) == pytest.approx((0.0 + 0.5) / 2)
+    assert mse(pred, target) > mse_up_to_sign(pred, target)
+    with pytest.raises(ValueError):
+        mse_up_to_sign(pred[0], target[0])

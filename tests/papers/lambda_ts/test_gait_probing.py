@@ -1,0 +1,52 @@
+"""Table 3 bookkeeping: columns, ranking, and the "best or second" margins behind the claims."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lambdalib.papers.lambda_ts import gait_probing as gp
+from lambdalib.papers.lambda_ts.gait import PAIRS
+
+
+def probes_with(score, folds=("S1", "S2", "S3")):
+    """A probes frame like gl.probes_frame's: score(objective, column, fold index) -> accuracy."""
+    rows = []
+    for pair, (x, y) in PAIRS.items():
+        for side, name in (("X|Y", x), ("Y|X", y)):
+            for objective in gp.OBJECTIVES:
+                for i, fold in enumerate(folds):
+                    for probe in ("linear", "mlp"):
+                        rows.append({"pair": pair, "variant": objective, "held_out": fold, "seed": 0,
+                                     "model": f"{side} ({name})", "probe": probe,
+                                     "accuracy": score(objective, f"{pair} {side}", i)})
+    return pd.DataFrame(rows)
+
+
+BASE = {"LaMbDA": 0.5, "SimCLR": 0.4, "MSE": 0.3, "Barlow": 0.2, "VICReg": 0.1}
+
+
+def test_column_of_and_ranking_follow_the_means():
+    probes = probes_with(lambda o, c, i: BASE[o] + 0.01 * i)
+    assert set(gp.column_of(probes)) == set(gp.COLUMNS)
+    rank = gp.ranking(probes, "linear")
+    assert rank.loc["ours"].loc["LaMbDA"].eq(1).all() and rank.loc["ours"].loc["VICReg"].eq(5).all()
+    assert rank.loc["paper"].loc["LaMbDA", "angles-moments X|Y"] == 1     # 0.86, the paper's best
+
+
+@pytest.mark.parametrize("lambda_score, verdict", [(0.5, "reproduced"),     # best in every fold
+                                                   (0.35, "reproduced"),    # second: margin 0.05 > 0
+                                                   (0.05, "not reproduced")])  # last
+def test_best_or_second_margins_give_the_verdict(lambda_score, verdict):
+    noise = np.array([0.0, 0.004, -0.003])
+    probes = probes_with(lambda o, c, i: (lambda_score if o == "LaMbDA" else BASE[o]) + noise[i])
+    claims = gp.table3_claims("probing", probes)
+    columns = [c for c in claims if "best or second" in c.name]
+    assert len(columns) == 12 and len(claims) == 20
+    assert {c.verdict for c in columns} == {verdict}
+    expected = lambda_score - BASE["MSE"]                                   # the second-best other is MSE
+    np.testing.assert_allclose(columns[0].values, expected, atol=1e-12)
+
+
+def test_one_fold_is_inconclusive():
+    probes = probes_with(lambda o, c, i: BASE[o], folds=("S1",))
+    assert {c.verdict for c in gp.table3_claims("probing", probes)} == {"inconclusive"}
