@@ -33,7 +33,10 @@ def chunks(n: int, d_m: int, chunk: int, seed: int, k_latent: int = 128):
 def solve(method: str, n: int, d: int, k: int) -> dict:
     from threadpoolctl import threadpool_limits
 
-    from lambdalib.papers.perfect_alignment.solver import perfect_alignment, streaming_perfect_alignment
+    from lambdalib.papers.perfect_alignment.solver import (
+        perfect_alignment,
+        streaming_perfect_alignment,
+    )
 
     with threadpool_limits(2):
         start = time.perf_counter()

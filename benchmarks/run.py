@@ -18,12 +18,12 @@ from pathlib import Path
 
 import torch
 
-from lambdalib.data.dynamics import make_pair_dataset
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.experiment import run_pair
-from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
-from lambdalib.papers.lambda_ts.sizes import get_profile
 from lambdalib.core.seed import set_seed
+from lambdalib.data.dynamics import make_pair_dataset
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
+from lambdalib.papers.lambda_ts.experiment import run_pair
+from lambdalib.papers.lambda_ts.sizes import get_profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]

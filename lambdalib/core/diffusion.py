@@ -98,6 +98,11 @@ class GaussianDiffusion:
         return ((x_t - extract(self.sqrt_alphas_cumprod, t, x_t.shape) * x0)
                 / extract(self.sqrt_one_minus_alphas_cumprod, t, x_t.shape))
 
+    def predict_start_from_noise(self, x_t: torch.Tensor, t: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+        """x0 implied by (x_t, eps): (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t) (DiffCrossGait eq. 13)."""
+        return ((x_t - extract(self.sqrt_one_minus_alphas_cumprod, t, x_t.shape) * eps)
+                / extract(self.sqrt_alphas_cumprod, t, x_t.shape))
+
     def q_posterior(self, x0: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor):
         """Mean and variance of q(x_{t-1} | x_t, x_0) (DDPM eq. 6-7)."""
         mean = (extract(self.posterior_mean_coef1, t, x_t.shape) * x0

@@ -7,18 +7,22 @@ All arrays are channel-last ``(b, n, c)``; numpy arrays and torch tensors are bo
 - :func:`frechet_distance` LaMbDA eq. 10 between two feature sets; :func:`frechet_score`
   applies it to time series and :func:`frechet_floor` gives its real-vs-real value.
 - :func:`predictive_score` TimeGAN's train-on-generated, test-on-real next-step MAE.
+- :func:`psnr`, :func:`ssim` frame similarity per frame ``(N, h, w)`` (ConDA's round trip).
+- :func:`plateau_ratio`    the convergence check every chapter reports for its training curves.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 
 from lambdalib.core.seed import resolve_device
 
 __all__ = ["mse", "mse_up_to_sign", "ts_features", "frechet_distance", "frechet_score", "frechet_floor",
-           "predictive_score"]
+           "predictive_score",
+           "psnr", "ssim", "plateau_ratio"]
 
 
 def _as_float64(x) -> np.ndarray:
@@ -210,3 +214,38 @@ def predictive_score(generated, real, *, condition_gen=None, condition_real=None
     with torch.no_grad():
         err = (model(x_real[:, :-1]) - x_real[:, 1:]).abs()     # (b2, n - 1, c)
     return float(err.mean(dtype=torch.float64))
+
+
+def psnr(pred: np.ndarray, true: np.ndarray, data_range: float) -> np.ndarray:
+    """Peak signal-to-noise ratio per frame, 10 log10(range^2 / MSE): ``(N, h, w) x 2 -> (N,)``."""
+    mse = ((np.asarray(pred, float) - np.asarray(true, float)) ** 2).reshape(len(pred), -1).mean(1)
+    return 10 * np.log10(data_range ** 2 / np.maximum(mse, 1e-20))
+
+
+def ssim(pred: np.ndarray, true: np.ndarray, data_range: float, *, sigma: float = 1.5, size: int = 11) -> np.ndarray:
+    """Structural similarity per frame (Wang et al. 2004; Gaussian window ``size``, ``sigma``;
+    K1 = 0.01, K2 = 0.03; valid windows only), ``(N, h, w) x 2 -> (N,)``."""
+    from scipy.ndimage import correlate1d
+
+    x, y = np.asarray(pred, float), np.asarray(true, float)
+    g = np.exp(-((np.arange(size) - size // 2) ** 2) / (2 * sigma ** 2))
+    g /= g.sum()
+    h = size // 2
+
+    def blur(a):                                                                # separable Gaussian
+        return correlate1d(correlate1d(a, g, axis=1), g, axis=2)[:, h:-h, h:-h]
+    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    mx, my = blur(x), blur(y)
+    vx, vy, cxy = blur(x * x) - mx ** 2, blur(y * y) - my ** 2, blur(x * y) - mx * my
+    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx ** 2 + my ** 2 + c1) * (vx + vy + c2))
+    return s.mean((1, 2))
+
+
+def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float = 0.1) -> float:
+    """Convergence check: mean of ``column`` over the last ``fraction`` of steps divided by its
+    mean over the ``fraction`` before. Near 1: the loss has flattened; well below 1: still falling."""
+    k = max(1, int(len(history) * fraction))
+    if len(history) < 2 * k:
+        raise ValueError(f"history too short ({len(history)} steps) for fraction={fraction}")
+    values = history[column].to_numpy()
+    return float(values[-k:].mean() / values[-2 * k:-k].mean())

@@ -18,7 +18,6 @@ import numpy as np
 
 from lambdalib.core.checks import check_choice
 
-
 __all__ = ["rk4", "lorenz_rhs", "double_pendulum_rhs", "double_pendulum_energy", "System",
            "SYSTEMS", "DT", "N_STEPS", "simulate", "window_starts", "sliding_windows",
            "PairedWindows", "make_pair_dataset"]

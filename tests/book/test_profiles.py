@@ -5,7 +5,13 @@ from dataclasses import dataclass
 import pytest
 
 import lambdalib.papers.lambda_ts.sizes  # noqa: F401  (registers LaMbDA's sizes)
-from lambdalib.book.profiles import PROFILE_NAMES, experiments, get_sizes, profile_table, register
+from lambdalib.book.profiles import (
+    PROFILE_NAMES,
+    experiments,
+    get_sizes,
+    profile_table,
+    register,
+)
 
 
 @dataclass(frozen=True)

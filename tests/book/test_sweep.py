@@ -19,7 +19,6 @@ from pandas.testing import assert_frame_equal
 import lambdalib
 from lambdalib.book.sweep import SweepError, config_key, expand_grid, sweep
 
-
 # --- the functions the sweeps run (module level, so that workers can import them) ---
 
 def log_call(log_dir, seed):

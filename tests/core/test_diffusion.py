@@ -3,7 +3,11 @@
 import pytest
 import torch
 
-from lambdalib.core.diffusion import GaussianDiffusion, cosine_beta_schedule, linear_beta_schedule
+from lambdalib.core.diffusion import (
+    GaussianDiffusion,
+    cosine_beta_schedule,
+    linear_beta_schedule,
+)
 
 
 def gaussian_denoiser(diffusion, var):
@@ -82,3 +86,10 @@ def test_bad_arguments():
         GaussianDiffusion(30).ddim_timesteps(31)
     with pytest.raises(ValueError, match="timesteps"):
         GaussianDiffusion(10)  # the linear schedule's beta_T = 20 / T would exceed 1
+
+
+def test_predict_start_from_noise_inverts_q_sample():
+    d = GaussianDiffusion(100)
+    x0, eps = torch.randn(4, 3, 2, 2), torch.randn(4, 3, 2, 2)
+    t = torch.tensor([0, 10, 50, 99])
+    torch.testing.assert_close(d.predict_start_from_noise(d.q_sample(x0, t, eps), t, eps), x0, atol=2e-3, rtol=1e-3)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from lambdalib.core.frame_metrics import psnr, ssim
+from lambdalib.core.metrics import psnr, ssim
 
 
 def test_psnr_and_ssim():

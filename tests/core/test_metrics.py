@@ -5,8 +5,14 @@ import pytest
 import scipy.linalg
 import torch
 
-from lambdalib.core.metrics import (frechet_distance, frechet_floor, frechet_score, mse,
-                               predictive_score, ts_features)
+from lambdalib.core.metrics import (
+    frechet_distance,
+    frechet_floor,
+    frechet_score,
+    mse,
+    predictive_score,
+    ts_features,
+)
 
 
 def _sines(rng, b, n=40, c=2, freq=(0.5, 1.5)):

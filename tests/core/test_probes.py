@@ -7,7 +7,13 @@ import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from lambdalib.core.probes import chance_level, make_probe, pool_latents, probe_accuracy, probe_table
+from lambdalib.core.probes import (
+    chance_level,
+    make_probe,
+    pool_latents,
+    probe_accuracy,
+    probe_table,
+)
 
 
 def _blobs(n_per_class=60, n_classes=4, f=6, spread=0.3, seed=0):

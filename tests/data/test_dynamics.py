@@ -5,8 +5,14 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from lambdalib.data.dynamics import (
-    SYSTEMS, double_pendulum_energy, double_pendulum_rhs, lorenz_rhs, make_pair_dataset, rk4,
-    simulate, sliding_windows,
+    SYSTEMS,
+    double_pendulum_energy,
+    double_pendulum_rhs,
+    lorenz_rhs,
+    make_pair_dataset,
+    rk4,
+    simulate,
+    sliding_windows,
 )
 from lambdalib.papers.lambda_ts.sizes import get_profile
 

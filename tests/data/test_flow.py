@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from lambdalib.data.flow import (FlowConfig, equilibrium, lbm_channel, macroscopic, poiseuille_profile,
-                                 simulate_flow, strouhal)
+from lambdalib.data.flow import (
+    FlowConfig,
+    equilibrium,
+    lbm_channel,
+    macroscopic,
+    poiseuille_profile,
+    simulate_flow,
+    strouhal,
+)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,35 @@ import pandas as pd
 import pytest
 
 from lambdalib.data.gait.embry import (
-    AXES, MOMENT_JOINTS, ANGLE_JOINTS, N_PHASE, REQUIRED, SIDES, TASKS, GaitData, GaitFileError, _drop_bad_strides,
-    continuous_windows, load_gait, parse_task, read_continuous, recording_windows, resample_stride, stride_windows,
-    task_name, task_table,
+    ANGLE_JOINTS,
+    AXES,
+    MOMENT_JOINTS,
+    N_PHASE,
+    REQUIRED,
+    SIDES,
+    TASKS,
+    GaitData,
+    GaitFileError,
+    _drop_bad_strides,
+    continuous_windows,
+    load_gait,
+    parse_task,
+    read_continuous,
+    recording_windows,
+    resample_stride,
+    stride_windows,
+    task_name,
+    task_table,
 )
 from lambdalib.data.gait.simulated import (
-    G, SIMULATED_MODALITIES, Body, inverse_dynamics, leg_points, phase_derivative, simulate_gait, stride_time,
+    SIMULATED_MODALITIES,
+    Body,
+    G,
+    inverse_dynamics,
+    leg_points,
+    phase_derivative,
+    simulate_gait,
+    stride_time,
 )
 
 BODY = Body(height=1.75, mass=70.0)

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from lambdalib.data.gait.render import (
-    CONDITIONS, RenderConfig, Walker, _camera, body_capsules, elbow_angle, render_gait, render_view, sample_walkers,
+    CONDITIONS,
+    RenderConfig,
+    Walker,
+    _camera,
+    body_capsules,
+    elbow_angle,
+    render_gait,
+    render_view,
+    sample_walkers,
     shoulder_angle,
 )
 

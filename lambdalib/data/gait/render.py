@@ -35,7 +35,14 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from lambdalib.data.gait.simulated import PELVIS_TILT, Body, joint_angles, leg_points, stance_fraction, stride_time
+from lambdalib.data.gait.simulated import (
+    PELVIS_TILT,
+    Body,
+    joint_angles,
+    leg_points,
+    stance_fraction,
+    stride_time,
+)
 
 __all__ = ["CONDITIONS", "SEQUENCE_CONDITIONS", "GALLERY_SEQUENCES", "Walker", "RenderConfig", "RenderedGait",
            "sample_walkers", "shoulder_angle", "elbow_angle", "body_capsules", "render_view", "render_gait"]

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
 
-from lambdalib.data.gait.embry import N_PHASE, SIDES, TASKS, GaitData, parse_task
 from lambdalib.core.checks import check_choice
+from lambdalib.data.gait.embry import N_PHASE, SIDES, TASKS, GaitData, parse_task
 
 __all__ = ["G", "SEGMENTS", "LENGTHS", "Body", "SIMULATED_MODALITIES", "stance_fraction", "stride_time",
            "stance_warp", "phase_derivative", "leg_points", "inverse_dynamics", "joint_angles", "ground_reaction",

@@ -19,8 +19,8 @@ import torch
 from sklearn.decomposition import PCA
 from torch import nn
 
-from lambdalib.core.fitting import minibatch_fit
 from lambdalib.core.checks import check_choice
+from lambdalib.core.fitting import minibatch_fit
 
 __all__ = ["AUTOENCODERS", "WhitenedPCA", "ConvAutoencoder", "BetaVAE", "make_autoencoder"]
 

@@ -36,15 +36,20 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 from torch import nn
 
-from lambdalib.papers.conda.autoencoders import AUTOENCODERS, BetaVAE, make_autoencoder
-from lambdalib.data.flow import FlowConfig, FlowData, simulate_flow
-from lambdalib.core.diffusion import GaussianDiffusion, extract
-from lambdalib.papers.conda.embedding import direction_cosine, pair_folds, random_cosine, svm_accuracy
-from lambdalib.core.fitting import minibatch_fit
-from lambdalib.core.frame_metrics import psnr, ssim
-from lambdalib.papers.lambda_ts.denoiser import sinusoidal_embedding
 from lambdalib.core.checks import check_choice
+from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.core.fitting import minibatch_fit
+from lambdalib.core.layers import sinusoidal_embedding
+from lambdalib.core.metrics import psnr, ssim
 from lambdalib.core.seed import set_seed
+from lambdalib.data.flow import FlowConfig, FlowData, simulate_flow
+from lambdalib.papers.conda.autoencoders import AUTOENCODERS, BetaVAE, make_autoencoder
+from lambdalib.papers.conda.embedding import (
+    direction_cosine,
+    pair_folds,
+    random_cosine,
+    svm_accuracy,
+)
 from lambdalib.papers.conda.traversal import METHODS, LSTMForecaster, impute, lerp
 
 __all__ = ["LatentDenoiser", "LatentDiffusion", "fit_cebra", "embed_segments", "KNNLift", "wake_asymmetry",
@@ -140,9 +145,7 @@ class LatentDiffusion:
         c, d = self._cond(cond), self.diffusion_
 
         def model_fn(x_t, t):
-            eps = self.model_(x_t, t, c)
-            return ((x_t - extract(d.sqrt_one_minus_alphas_cumprod, t, x_t.shape) * eps)
-                    / extract(d.sqrt_alphas_cumprod, t, x_t.shape))
+            return d.predict_start_from_noise(x_t, t, self.model_(x_t, t, c))
         return model_fn
 
     @torch.no_grad()

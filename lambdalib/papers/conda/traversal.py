@@ -23,8 +23,8 @@ import torch
 from scipy.interpolate import CubicSpline
 from torch import nn
 
-from lambdalib.core.fitting import minibatch_fit
 from lambdalib.core.checks import check_choice
+from lambdalib.core.fitting import minibatch_fit
 
 __all__ = ["METHODS", "lerp", "slerp", "taylor_step", "impute", "LSTMForecaster"]
 

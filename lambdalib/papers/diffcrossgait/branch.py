@@ -50,16 +50,25 @@ from einops import rearrange
 from torch import nn
 from tqdm.auto import tqdm
 
-from lambdalib.data.gait.render import GALLERY_SEQUENCES, RenderConfig, RenderedGait
-from lambdalib.core.diffusion import GaussianDiffusion, extract
-from lambdalib.papers.lambda_ts.experiment import plateau_ratio
-from lambdalib.papers.diffcrossgait.recognition import (MODALITIES, GaitBase, GaitConfig, PairSampler, cross_modal_triplet, id_loss,
-                                        rank_k, retrieval_table)
 from lambdalib.core.checks import check_choice
+from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.core.layers import sinusoidal_embedding
+from lambdalib.core.metrics import plateau_ratio
 from lambdalib.core.seed import resolve_device, set_seed
+from lambdalib.data.gait.render import GALLERY_SEQUENCES, RenderConfig, RenderedGait
+from lambdalib.papers.diffcrossgait.recognition import (
+    MODALITIES,
+    GaitBase,
+    GaitConfig,
+    PairSampler,
+    cross_modal_triplet,
+    id_loss,
+    rank_k,
+    retrieval_table,
+)
 
 __all__ = ["DiffConfig", "VARIANTS", "SENSITIVITY", "Sizes", "SIZES", "get_sizes", "ablation_sizes", "phase_bounds",
-           "predict_start_from_noise", "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split",
+           "Denoiser", "GenerativeBranch", "tri_phase_losses", "train", "encode_split",
            "evaluate", "trajectory_diagnostic", "build", "training_loss", "flops", "run_variant", "run_grid",
            "split_data", "gei_baseline", "PLANS", "plan_jobs", "metrics_frame", "convergence_table",
            "cross_modal", "guessed_choices", "paired_differences", "sensitivity_table", "plot_ablations",
@@ -157,21 +166,6 @@ def phase_bounds(diffusion: GaussianDiffusion, gamma1: float, gamma2: float) -> 
     return t1, t2
 
 
-def predict_start_from_noise(diffusion: GaussianDiffusion, x_t: torch.Tensor, t: torch.Tensor,
-                             eps: torch.Tensor) -> torch.Tensor:
-    """Eq. 13: ``x0_hat = (x_t - sqrt(1 - abar_t) eps_hat) / sqrt(abar_t)``."""
-    return ((x_t - extract(diffusion.sqrt_one_minus_alphas_cumprod, t, x_t.shape) * eps)
-            / extract(diffusion.sqrt_alphas_cumprod, t, x_t.shape))
-
-
-def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
-    """Sinusoidal embedding ``(b,)`` -> ``(b, dim)`` (Vaswani et al. 2017, as in DDPM)."""
-    half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=t.device) / half)
-    args = t.float()[:, None] * freqs[None]
-    return torch.cat([args.sin(), args.cos()], dim=1)
-
-
 class ResBlock(nn.Module):
     """GroupNorm-SiLU-conv twice, with the (timestep + condition) embedding added in between."""
 
@@ -228,7 +222,7 @@ class Denoiser(nn.Module):
 
     def forward(self, z_t: torch.Tensor, t: torch.Tensor, prior: torch.Tensor):
         cond = torch.cat([self.token.expand_as(prior), prior], dim=1)          # (b, 2c)
-        e = self.t_mlp(timestep_embedding(t, self.width)) + self.c_mlp(cond)    # (b, emb)
+        e = self.t_mlp(sinusoidal_embedding(t, self.width)) + self.c_mlp(cond)    # (b, emb)
         h0 = self.res_in(self.inp(z_t), e)                                      # (b, m, h, w)
         bridge = self.attn(self.res_mid(self.down(h0), e), e)                   # (b, m, h/2, w/2)
         h = F.interpolate(self.res_mid2(bridge, e), size=h0.shape[-2:], mode="nearest")
@@ -290,7 +284,7 @@ def tri_phase_losses(base: GaitBase, gen: GenerativeBranch, diffusion: GaussianD
         for m in MODALITIES:
             z_t = diffusion.q_sample(z[m], t, eps[m])                          # eq. 7
             eps_hat[m], bridge[m] = gen.denoise(z_t, t, cond[m], m)            # eq. 8
-            x0[m] = predict_start_from_noise(diffusion, z_t, t, eps_hat[m])    # eq. 13
+            x0[m] = diffusion.predict_start_from_noise(z_t, t, eps_hat[m])    # eq. 13
         terms[f"diff{k}"] = sum(F.mse_loss(eps_hat[m], eps[m]) for m in MODALITIES) / 2
         if k == 1:                                                             # identity anchoring
             f2, f3 = base.parts(x0["2d"]), base.parts(x0["3d"])
@@ -443,7 +437,7 @@ def trajectory_diagnostic(base: GaitBase, gen: GenerativeBranch, config: DiffCon
         x0 = {}
         for m in MODALITIES:
             z_t = diffusion.q_sample(z[m], t, eps)
-            x0[m] = predict_start_from_noise(diffusion, z_t, t, gen.denoise(z_t, t, c[m], m)[0])
+            x0[m] = diffusion.predict_start_from_noise(z_t, t, gen.denoise(z_t, t, c[m], m)[0])
         f = {m: base.parts(x0[m]).reshape(n_id, n_seq, -1, base.config.d) for m in MODALITIES}
         hits = rank_k(f["2d"][:, probe].flatten(0, 1), np.repeat(ids, len(probe)),
                       f["3d"][:, list(GALLERY_SEQUENCES)].flatten(0, 1), np.repeat(ids, len(GALLERY_SEQUENCES)), (1,))

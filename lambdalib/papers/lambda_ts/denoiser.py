@@ -9,13 +9,14 @@ through a sinusoidal embedding followed by an MLP with SiLU, added to both token
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-__all__ = ["DenoiserConfig", "ConditionalDenoiser", "sinusoidal_embedding"]
+from lambdalib.core.layers import sinusoidal_embedding
+
+__all__ = ["DenoiserConfig", "ConditionalDenoiser"]
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,6 @@ class DenoiserConfig:
     def from_profile(cls, profile, x_channels: int, cond_channels: int) -> "DenoiserConfig":
         return cls(x_channels, cond_channels, profile.d_model, profile.n_heads, profile.n_enc_layers,
                    profile.n_dec_layers, profile.dim_feedforward)
-
-
-def sinusoidal_embedding(positions: torch.Tensor, dim: int) -> torch.Tensor:
-    """Transformer sinusoidal embedding (Vaswani et al. 2017): ``(m,) -> (m, dim)``."""
-    half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=positions.device) / half)
-    angles = positions.float()[:, None] * freqs[None]                     # (m, half)
-    return torch.cat([angles.sin(), angles.cos()], dim=-1)               # (m, dim)
 
 
 class ConditionalDenoiser(nn.Module):

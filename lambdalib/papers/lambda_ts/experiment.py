@@ -14,16 +14,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
+from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import mse
-from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
-from lambdalib.core.checks import check_choice
-from lambdalib.papers.lambda_ts.sizes import Profile
 from lambdalib.core.seed import resolve_device, set_seed
+from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
+from lambdalib.papers.lambda_ts.sizes import Profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
-__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair", "plateau_ratio",
+__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair",
            "sampler_comparison"]
 
 # "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
@@ -71,16 +71,6 @@ def conditional_sample(model: torch.nn.Module, diffusion: GaussianDiffusion, con
     if steps is None:
         raise ValueError("sampler='ddim' needs steps (e.g. T // 20)")
     return diffusion.ddim_sample(model_fn, shape, steps=steps, generator=generator)
-
-
-def plateau_ratio(history: pd.DataFrame, column: str = "den_x", fraction: float = 0.1) -> float:
-    """Convergence check: mean of ``column`` over the last ``fraction`` of steps divided by its
-    mean over the ``fraction`` before. Near 1: the loss has flattened; well below 1: still falling."""
-    k = max(1, int(len(history) * fraction))
-    if len(history) < 2 * k:
-        raise ValueError(f"history too short ({len(history)} steps) for fraction={fraction}")
-    values = history[column].to_numpy()
-    return float(values[-k:].mean() / values[-2 * k:-k].mean())
 
 
 @torch.no_grad()

@@ -29,16 +29,20 @@ import pandas as pd
 import torch
 
 from lambdalib.book.claims import compare
-from lambdalib.data.gait.embry import GaitData, load_gait, stride_windows
-from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.experiment import DIRECTIONS, conditional_sample, eval_indices
-from lambdalib.core.metrics import frechet_score, mse, predictive_score
-from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
-from lambdalib.core.probes import pool_latents, probe_accuracy
-from lambdalib.core.checks import check_choice
-from lambdalib.papers.lambda_ts.sizes import Profile, get_profile
-from lambdalib.core.seed import resolve_device, set_seed
 from lambdalib.book.sweep import expand_grid, sweep
+from lambdalib.core.checks import check_choice
+from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.core.metrics import frechet_score, mse, predictive_score
+from lambdalib.core.probes import pool_latents, probe_accuracy
+from lambdalib.core.seed import resolve_device, set_seed
+from lambdalib.data.gait.embry import GaitData, load_gait, stride_windows
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
+from lambdalib.papers.lambda_ts.experiment import (
+    DIRECTIONS,
+    conditional_sample,
+    eval_indices,
+)
+from lambdalib.papers.lambda_ts.sizes import Profile, get_profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 __all__ = ["MODALITIES", "PAIRS", "VARIANTS", "GAIT_PROFILES", "N_FOLDS", "GaitFold", "gait_profile",

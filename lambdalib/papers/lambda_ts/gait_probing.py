@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book.claims import compare, threshold
-from lambdalib.papers.lambda_ts.gait import PAIRS, held_out_subjects
-from lambdalib.core.probes import pool_latents, probe_accuracy
 from lambdalib.core.checks import check_choice
+from lambdalib.core.probes import pool_latents, probe_accuracy
+from lambdalib.papers.lambda_ts.gait import PAIRS, held_out_subjects
 
 __all__ = ["OBJECTIVES", "N_FOLDS", "probe_subjects", "COLUMNS", "PAPER_TABLE3", "PAPER_AVERAGES", "column_of",
            "table3", "ranking", "raw_probe_table", "table3_claims"]

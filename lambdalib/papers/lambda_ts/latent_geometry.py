@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.papers.lambda_ts.gait import encoder_latents, load_pair
-from lambdalib.core.checks import check_choice
 
 __all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding", "run_latents",
            "correlation_table"]

@@ -13,12 +13,12 @@ diffusion step t. They are cut into P = n // S temporally matched windows of len
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from lambdalib.core.checks import check_choice
+from lambdalib.core.losses import info_nce
 
-__all__ = ["split_windows", "info_nce", "windowed_infonce", "covariance_alignment_loss",
+__all__ = ["split_windows", "windowed_infonce", "covariance_alignment_loss",
            "window_variance", "energy", "energy_loss", "AlignmentWeight"]
 
 
@@ -29,23 +29,6 @@ def split_windows(z: torch.Tensor, S: int) -> torch.Tensor:
         raise ValueError(f"window length S must be in [1, n={n}], got {S!r}")
     P = n // S
     return z[:, : P * S].reshape(b, P, S, d)
-
-
-def info_nce(a: torch.Tensor, b: torch.Tensor, tau: float, *, symmetric: bool = False) -> torch.Tensor:
-    """InfoNCE with cosine similarity (Oord et al. 2018): row i of ``a (m, f)`` matches row i of ``b``.
-
-    loss = -1/m sum_i log( exp(s(a_i, b_i)/tau) / sum_j exp(s(a_i, b_j)/tau) ),
-    s = cosine similarity; every other row of ``b`` is a negative. ``symmetric=True`` averages
-    the a->b and b->a directions (the CLIP form).
-    """
-    if a.shape != b.shape or a.dim() != 2:
-        raise ValueError(f"info_nce needs two (m, f) tensors of one shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-    if tau <= 0:
-        raise ValueError(f"tau must be > 0, got {tau!r}")
-    logits = F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).T / tau        # (m, m)
-    target = torch.arange(a.shape[0], device=a.device)
-    loss = F.cross_entropy(logits, target)
-    return 0.5 * (loss + F.cross_entropy(logits.T, target)) if symmetric else loss
 
 
 def windowed_infonce(z_x: torch.Tensor, z_y: torch.Tensor, S: int, tau: float) -> torch.Tensor:

@@ -35,8 +35,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from lambdalib.papers.lambda_ts.losses import split_windows
 from lambdalib.core.checks import check_choice
+from lambdalib.papers.lambda_ts.losses import split_windows
 
 __all__ = ["POOLS", "window_embeddings", "nt_xent", "barlow_twins", "vicreg", "mse_alignment",
            "OBJECTIVES", "get_objective"]

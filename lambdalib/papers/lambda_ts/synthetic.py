@@ -12,11 +12,12 @@ import json
 import pandas as pd
 
 from lambdalib.book.claims import Claim, compare, threshold
-from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
-from lambdalib.papers.lambda_ts.experiment import DIRECTIONS, PairResult, plateau_ratio, run_pair
-from lambdalib.papers.lambda_ts.sizes import get_profile
-from lambdalib.core.seed import resolve_device
 from lambdalib.book.sweep import expand_grid, sweep
+from lambdalib.core.metrics import plateau_ratio
+from lambdalib.core.seed import resolve_device
+from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
+from lambdalib.papers.lambda_ts.experiment import DIRECTIONS, PairResult, run_pair
+from lambdalib.papers.lambda_ts.sizes import get_profile
 
 __all__ = ["PAPER_TABLE2", "VARIANTS", "table2_task", "run_table2", "results_frame", "table2_claims",
            "data_fingerprint", "sampler_table", "sampler_claims", "variant_name", "latent_variance_ratio", "ddim_summary"]

@@ -13,10 +13,9 @@ isolates alignment, as in the paper. Sampling uses an EMA of the weights.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-import math
 
 import pandas as pd
 import torch
@@ -25,11 +24,16 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
-from lambdalib.papers.lambda_ts.losses import (AlignmentWeight, covariance_alignment_loss, energy_loss, window_variance,
-                        windowed_infonce)
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.objectives import get_objective
 from lambdalib.core.seed import resolve_device
+from lambdalib.papers.lambda_ts.losses import (
+    AlignmentWeight,
+    covariance_alignment_loss,
+    energy_loss,
+    window_variance,
+    windowed_infonce,
+)
+from lambdalib.papers.lambda_ts.objectives import get_objective
 
 __all__ = ["TrainConfig", "PairTrainer", "EMA", "ALIGN_TERMS"]
 

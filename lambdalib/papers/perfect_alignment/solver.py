@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lambdalib.papers.lambda_ts.losses import info_nce
 from lambdalib.core.checks import check_choice
+from lambdalib.core.losses import info_nce
 
 __all__ = ["Alignment", "perfect_alignment", "PerfectAligner", "streaming_perfect_alignment",
            "gram_matrix", "cmae", "ncmae", "mlre", "ContrastiveAligner", "gmm_latents",

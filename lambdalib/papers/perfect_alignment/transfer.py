@@ -26,8 +26,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from lambdalib.papers.perfect_alignment.solver import ContrastiveAligner, PerfectAligner, _check_pair, cmae, ncmae
 from lambdalib.core.checks import check_choice
+from lambdalib.papers.perfect_alignment.solver import (
+    ContrastiveAligner,
+    PerfectAligner,
+    _check_pair,
+    cmae,
+    ncmae,
+)
 
 __all__ = ["window_features", "load_watch_pairs", "split_groups", "transfer_trial", "transfer_claims",
            "FRACTIONS", "SPLITS", "SIZES", "get_sizes", "PAPER_UTD_MHAD"]

@@ -6,9 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from lambdalib.papers.conda import pipeline as conda
-from lambdalib.papers.conda.autoencoders import BetaVAE, ConvAutoencoder, WhitenedPCA, make_autoencoder
 from lambdalib.data.flow import FlowConfig, simulate_flow
+from lambdalib.papers.conda import pipeline as conda
+from lambdalib.papers.conda.autoencoders import (
+    BetaVAE,
+    ConvAutoencoder,
+    WhitenedPCA,
+    make_autoencoder,
+)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,12 @@ import numpy as np
 
 from lambdalib.papers.lambda_ts.experiment import run_pair
 from lambdalib.papers.lambda_ts.sizes import get_profile
-from lambdalib.papers.lambda_ts.synthetic import results_frame, sampler_claims, sampler_table, table2_claims
+from lambdalib.papers.lambda_ts.synthetic import (
+    results_frame,
+    sampler_claims,
+    sampler_table,
+    table2_claims,
+)
 
 
 def test_run_pair_and_table2_helpers():

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 from scipy.stats import ortho_group
 
-from lambdalib.papers.lambda_ts.latent_geometry import canonical_correlations, matched_correlation, umap_embedding
+from lambdalib.papers.lambda_ts.latent_geometry import (
+    canonical_correlations,
+    matched_correlation,
+    umap_embedding,
+)
 
 
 def latents(seed=0, b=40, n=6, d=5):

@@ -5,8 +5,16 @@ import math
 import pytest
 import torch
 
-from lambdalib.papers.lambda_ts.losses import (AlignmentWeight, covariance_alignment_loss, energy, energy_loss,
-                                 info_nce, split_windows, window_variance, windowed_infonce)
+from lambdalib.papers.lambda_ts.losses import (
+    AlignmentWeight,
+    covariance_alignment_loss,
+    energy,
+    energy_loss,
+    info_nce,
+    split_windows,
+    window_variance,
+    windowed_infonce,
+)
 
 
 def test_split_windows_drops_remainder():

@@ -6,8 +6,15 @@ import pytest
 import torch
 
 from lambdalib.papers.lambda_ts.losses import windowed_infonce
-from lambdalib.papers.lambda_ts.objectives import (OBJECTIVES, barlow_twins, get_objective, mse_alignment, nt_xent, vicreg,
-                                  window_embeddings)
+from lambdalib.papers.lambda_ts.objectives import (
+    OBJECTIVES,
+    barlow_twins,
+    get_objective,
+    mse_alignment,
+    nt_xent,
+    vicreg,
+    window_embeddings,
+)
 
 
 def _pair(b=3, n=10, d=4, seed=0):

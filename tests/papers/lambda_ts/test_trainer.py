@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.core.seed import set_seed
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 TINY = dict(d_model=16, n_heads=2, n_enc_layers=1, n_dec_layers=1, dim_feedforward=32)
