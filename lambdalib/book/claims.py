@@ -47,6 +47,7 @@ __all__ = [
     "verdict_counts",
     "round_sig",
     "format_sig",
+    "mean_sd_text",
     "claims_dir",
     "CONFIDENCE",
     "DIRECTIONS",
@@ -180,8 +181,10 @@ class Claim:
         return "inconclusive"
 
 
-def _mean_sd_text(x: np.ndarray, digits: int) -> str:
-    """"mean ± sd" (just "mean" for one value, "" for none)."""
+def mean_sd_text(values, digits: int = 3) -> str:
+    """"mean ± sd" of ``values`` (sd with ddof = 1), each to ``digits`` significant digits
+    (:func:`format_sig`); just "mean" for one value, "" for none. The book's one such format."""
+    x = np.asarray(values, dtype=float).ravel()
     if x.size == 0:
         return ""
     if x.size < 2:
@@ -220,7 +223,7 @@ def compare(chapter: str, name: str, baseline: Sequence[float], treatment: Seque
         chapter=chapter, name=name, values=tuple(t - b), direction=direction, reference=0.0,
         paper=float(paper_treatment) - float(paper_baseline) if both else None,
         paper_text=paper_text,
-        ours_text=f"{_mean_sd_text(b, digits)} -> {_mean_sd_text(t, digits)}",
+        ours_text=f"{mean_sd_text(b, digits)} -> {mean_sd_text(t, digits)}",
     )
 
 
@@ -232,7 +235,7 @@ def threshold(chapter: str, name: str, values: Sequence[float], *, reference: fl
     return Claim(
         chapter=chapter, name=name, values=tuple(v), direction=direction, reference=reference,
         paper=paper, paper_text=format_sig(paper, digits) if paper_text is None else paper_text,
-        ours_text=_mean_sd_text(v, digits),
+        ours_text=mean_sd_text(v, digits),
     )
 
 
