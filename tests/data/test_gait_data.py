@@ -1,4 +1,4 @@
-"""Tests for lambdalib.data.gait.embry (the InclineExperiment.mat loader) and gait_sim (the simulated
+"""Tests for lambdalib.data.gait (the InclineExperiment.mat loader, lambdalib.data.gait.embry) and simulated (the simulated
 stand-in and its planar inverse dynamics)."""
 
 import h5py
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lambdalib.data.gait.embry import (
+from lambdalib.data.gait import (
     ANGLE_JOINTS,
     AXES,
     MOMENT_JOINTS,
@@ -16,7 +16,6 @@ from lambdalib.data.gait.embry import (
     TASKS,
     GaitData,
     GaitFileError,
-    _drop_bad_strides,
     continuous_windows,
     load_gait,
     parse_task,
@@ -27,6 +26,7 @@ from lambdalib.data.gait.embry import (
     task_name,
     task_table,
 )
+from lambdalib.data.gait.embry import _drop_bad_strides
 from lambdalib.data.gait.simulated import (
     SIMULATED_MODALITIES,
     Body,
@@ -439,7 +439,7 @@ def test_uphill_flexes_hip_more(sim):
 
 
 def test_stride_summary_near_able_bodied_norms(sim):
-    from lambdalib.data.gait.embry import stride_summary
+    from lambdalib.data.gait import stride_summary
 
     table = stride_summary(sim, "s1i0")
     assert list(table.index) == sim.subject_names
@@ -451,7 +451,7 @@ def test_stride_summary_near_able_bodied_norms(sim):
 
 
 def test_stride_windows_and_folds():
-    from lambdalib.data.gait.embry import leave_subject_out, stride_windows
+    from lambdalib.data.gait import leave_subject_out, stride_windows
 
     data = load_gait("simulated", seed=0, n_subjects=2, n_strides=4, tasks=["s1i0", "s1x2i5"])
     mods = ["kinematics/jointangles/right/knee/x", "kinetics/jointmoment/right/knee/x"]

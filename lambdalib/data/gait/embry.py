@@ -1,4 +1,4 @@
-"""LaMbDA's gait data: the Embry et al. (2018) incline-walking strides, or a simulated stand-in.
+"""The reader of the Embry et al. (2018) incline-walking file (LaMbDA-long's gait data).
 
 Embry, Villarreal, Macaluso & Gregg (2018), "Modeling the kinematics of human locomotion over
 continuously varying speeds and inclines", IEEE TNSRE 26(12), published the treadmill strides
@@ -20,7 +20,7 @@ the loader takes that orientation, or the transposed one, whichever has 150 colu
 100 Hz recordings, ``Continuous/<ABxx>/<trial>/...`` (channels as ``(3, n)`` datasets, rows x, y,
 z, as public scripts read them), are read by :func:`read_continuous`.
 
-:func:`load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
+:func:`lambdalib.data.gait.load_gait` reads that file (``load_gait("InclineExperiment.mat")``) or simulates
 stand-in data with the same structure (``load_gait("simulated")``, see
 :mod:`lambdalib.data.gait.simulated`); both give a :class:`GaitData`::
 
@@ -42,222 +42,29 @@ checks the trial name against the speed and incline of the second.
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lambdalib.core.checks import check_choice
+from lambdalib.data.gait.schema import (
+    _TASK_RE,
+    AXES,
+    N_PHASE,
+    RATE_HZ,
+    REQUIRED,
+    ROOT_GROUP,
+    GaitData,
+    parse_task,
+)
 
-__all__ = ["N_PHASE", "RATE_HZ", "SPEEDS", "INCLINES", "TASKS", "SIDES", "ANGLE_JOINTS", "MOMENT_JOINTS", "AXES",
-           "REQUIRED", "GAIT_NORMS", "GaitFileError", "GaitData", "task_name", "parse_task", "task_table",
-           "read_incline_experiment", "read_continuous", "recording_windows", "load_gait", "stride_summary",
-           "stride_windows", "resample_stride", "continuous_windows", "leave_subject_out"]
-
-N_PHASE = 150                                  # samples of gait phase per stride (Embry 2018)
-SPEEDS = (0.8, 1.0, 1.2)                       # treadmill speeds, m/s
-INCLINES = (-10.0, -7.5, -5.0, -2.5, 0.0, 2.5, 5.0, 7.5, 10.0)  # treadmill inclines, degrees
-SIDES = ("left", "right")
-RATE_HZ = 100.0                                # sampling rate of the recordings (Embry 2018)
-ANGLE_JOINTS = ("hip", "knee", "ankle", "pelvis", "foot")
-MOMENT_JOINTS = ("hip", "knee", "ankle")
-AXES = ("x", "y", "z")
-ROOT_GROUP = "Gaitcycle"
-# Every trial must hold these (a dataset each, or for the force plate a dataset or a group).
-REQUIRED = tuple(
-    [f"kinematics/jointangles/{s}/{j}/{a}" for s in SIDES for j in ANGLE_JOINTS for a in AXES]
-    + [f"kinetics/jointmoment/{s}/{j}/{a}" for s in SIDES for j in MOMENT_JOINTS for a in AXES]
-    + [f"kinetics/forceplate/{s}/{q}" for s in SIDES for q in ("force", "moment")])
-# Able-bodied ranges for level walking near 1 m/s, against which the simulated stand-in is
-# checked: column of stride_summary -> (low, high, source). What each source was checked against
-# (chapters/gait_data.md, "Sources"):
-# - ankle: Perry (1992), Gait Analysis, ch. 4, Table 4.1 ("Ankle motion during a stride"): arcs
-#   from 10 deg dorsiflexion (12-48% of the cycle) to 20 deg plantarflexion (48-62%), a 30 deg
-#   range; the +-5 deg around it is ours (approx.).
-# - hip, knee: the usual textbook arcs (hip about 40-45 deg, knee from near 0 to about 60 deg);
-#   no primary table (Perry 1992, Kadaba et al. 1990, Winter 2009) could be retrieved, so these
-#   bounds are approximate and unverified.
-# - ankle moment, GRF peaks, stance: the bounds the project's issue gives; Perry (1992, Atlas of
-#   Limb Prosthetics ch. 13) gives "approximately 60%" stance.
-GAIT_NORMS = {
-    "hip_rom_deg": (40.0, 50.0, "approx., unverified: textbook ~40-45 deg"),
-    "knee_rom_deg": (55.0, 65.0, "approx., unverified: textbook 0-60 deg arc"),
-    "ankle_rom_deg": (25.0, 35.0, "Perry 1992 Table 4.1: 10 DF to 20 PF = 30 deg; +-5 ours"),
-    "ankle_pf_moment_Nm_per_kg": (1.4, 1.8, "issue brief; unverified"),
-    "grf_peak1_bw": (1.0, 1.2, "issue brief; unverified"),
-    "grf_peak2_bw": (1.0, 1.2, "issue brief; unverified"),
-    "stance_fraction": (0.60, 0.65, "issue brief; Perry 1992 (Atlas ch. 13): ~60%"),
-}
-_TASK_RE = re.compile(r"^s(\d+(?:x\d+)?)([di])(\d+(?:x\d+)?)$")
+__all__ = ["GaitFileError", "read_incline_experiment", "read_continuous"]
 
 
 class GaitFileError(ValueError):
     """A gait file that is not an InclineExperiment.mat: unreadable, truncated or mis-laid-out."""
-
-
-def _num(text: str) -> float:
-    return float(text.replace("x", "."))
-
-
-def _code(x: float) -> str:
-    return f"{x:g}".replace(".", "x")
-
-
-def task_name(speed: float, incline: float) -> str:
-    """The file's trial name: ``task_name(1.2, -7.5) == "s1x2d7x5"``, ``task_name(1.0, 0) == "s1i0"``."""
-    return f"s{_code(speed)}{'d' if incline < 0 else 'i'}{_code(abs(incline))}"
-
-
-def parse_task(name: str) -> tuple[float, float]:
-    """``(speed m/s, incline deg)`` of a trial name; ``parse_task("s0x8d10") == (0.8, -10.0)``."""
-    m = _TASK_RE.match(name)
-    if m is None:
-        raise ValueError(f"{name!r} is not a trial name like 's1x2i7x5' (speed, d/i, incline)")
-    speed, sign, incline = m.groups()
-    return _num(speed), (-1.0 if sign == "d" else 1.0) * _num(incline)
-
-
-TASKS = tuple(task_name(v, g) for v in SPEEDS for g in INCLINES)  # the 27 trials, speed-major
-
-
-def task_table(tasks=TASKS) -> pd.DataFrame:
-    """One row per trial name: ``task``, ``speed`` (m/s), ``incline`` (deg)."""
-    return pd.DataFrame([(t, *parse_task(t)) for t in tasks], columns=["task", "speed", "incline"])
-
-
-@dataclass
-class GaitData:
-    """Strides of gait, ``strides[subject][task][modality]`` = ``(n_strides, 150)`` float64.
-
-    ``modality`` is the path below the trial in the file layout (module docstring), e.g.
-    ``"kinetics/jointmoment/right/ankle/x"``. ``subjects`` holds per-subject ``height_m`` and
-    ``mass_kg`` (NaN where the source does not give them); ``dropped`` has one row per trial:
-    ``subject, task, n_kept, n_nan, n_zero, n_out`` (strides kept, dropped for a NaN, dropped as
-    all-zero, dropped as flagged outliers in the file's ``stepsout``; always 0 when simulated).
-    ``stride_seconds[subject][task]`` = ``(n_strides,)`` durations (s) of the kept strides, NaN
-    where the source does not give them (a file without ``cycles``); empty if not known at all.
-    """
-
-    source: str
-    strides: dict
-    subjects: pd.DataFrame
-    dropped: pd.DataFrame
-    units: dict = field(default_factory=dict)
-    stride_seconds: dict = field(default_factory=dict)
-
-    @property
-    def subject_names(self) -> list[str]:
-        return list(self.strides)
-
-    @property
-    def task_names(self) -> list[str]:
-        return sorted({t for s in self.strides.values() for t in s}, key=parse_task)
-
-    @property
-    def modalities(self) -> list[str]:
-        first = next(iter(next(iter(self.strides.values())).values()))
-        return list(first)
-
-    def get(self, subject: str, task: str, modality: str) -> np.ndarray:
-        """The ``(n_strides, 150)`` strides of one subject, task and modality."""
-        check_choice("subject", subject, self.subject_names)
-        check_choice("task", task, tuple(self.strides[subject]))
-        check_choice("modality", modality, tuple(self.strides[subject][task]))
-        return self.strides[subject][task][modality]
-
-    def windows(self, modalities, subjects=None, tasks=None) -> np.ndarray:
-        """Strides of the given subjects and tasks (default all), stacked channel-last:
-        ``(b, 150, c)`` with one channel per modality, in the order given."""
-        subjects = self.subject_names if subjects is None else list(subjects)
-        out = []
-        for s in subjects:
-            for t in (self.strides[s] if tasks is None else tasks):
-                out.append(np.stack([self.get(s, t, m) for m in modalities], axis=-1))  # (n, 150, c)
-        return np.concatenate(out, axis=0)
-
-
-def _window_starts(n: int, window: int, overlap: float) -> np.ndarray:
-    """Starts of the windows of ``window`` samples, ``overlap`` shared, that fit in ``n`` samples."""
-    if not 0.0 <= overlap < 1.0:
-        raise ValueError(f"overlap must be in [0, 1), got {overlap!r}")
-    return np.arange(0, n - window + 1, max(1, int(round(window * (1 - overlap)))))
-
-
-def _cut_windows(sequences, window: int, overlap: float) -> tuple[np.ndarray, pd.DataFrame]:
-    """Cut each ``(subject, task, seq (n, c))`` into windows; returns ``(b, window, c)`` and labels."""
-    out, rows = [], []
-    for s, t, seq in sequences:
-        starts = _window_starts(len(seq), window, overlap)
-        out.append(seq[starts[:, None] + np.arange(window)])                        # (k, window, c)
-        rows += [{"subject": s, "task": t, "speed": parse_task(t)[0], "incline": parse_task(t)[1]}] * len(starts)
-    if not rows:
-        raise ValueError(f"no (subject, task) holds a full window of {window} samples")
-    return np.concatenate(out, axis=0), pd.DataFrame(rows)
-
-
-def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int = 2 * N_PHASE,
-                   overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
-    """LaMbDA's windows (A.6.3): each (subject, task)'s strides joined into one sequence, cut into
-    windows of ``window`` samples with ``overlap``; 300 samples = two gait cycles of 150.
-
-    Returns ``(windows (b, window, c), labels)`` with one channel per modality in the order
-    given, and a DataFrame of ``subject``, ``task``, ``speed``, ``incline`` per window (the task
-    is the 27-way label of the probing chapters).
-    """
-    _window_starts(0, window, overlap)  # checks overlap
-    seqs = ((s, t, np.stack([data.get(s, t, m).reshape(-1) for m in modalities], axis=-1))  # (n_strides * 150, c)
-            for s in (data.subject_names if subjects is None else list(subjects)) for t in data.strides[s])
-    return _cut_windows(seqs, window, overlap)
-
-
-def resample_stride(x: np.ndarray, n: int) -> np.ndarray:
-    """One stride ``(150, c)`` sampled at phases k/150, linearly interpolated (periodically, as
-    ``np.interp(..., period=1)``) to ``n`` samples at phases j/n: ``(n, c)``."""
-    pos = np.arange(n) * (x.shape[0] / n)                                   # (n,) in units of samples
-    i = np.floor(pos).astype(int)
-    frac = (pos - i)[:, None]
-    return (1 - frac) * x[i] + frac * x[(i + 1) % x.shape[0]]
-
-
-def continuous_windows(data: "GaitData", modalities, subjects=None, *, rate_hz: float = RATE_HZ,
-                       window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
-    """The issue's continuous windows: each stride put back on a ``rate_hz`` time axis, i.e.
-    resampled from 150 phase samples to ``round(duration * rate_hz)`` samples
-    (:func:`resample_stride`; a 1.1 s stride gives 110), the strides of each (subject, task)
-    joined, and the sequence cut into windows of ``window`` samples with ``overlap``.
-
-    Same output as :func:`stride_windows`: ``(windows (b, window, c), labels)``; at 100 Hz a window
-    of 300 is 3 s, about 2.7 strides at 1 m/s. Needs ``data.stride_seconds`` (ValueError naming
-    the subject and task where a duration is missing).
-    """
-    if not rate_hz > 0:
-        raise ValueError(f"rate_hz must be > 0, got {rate_hz!r}")
-    _window_starts(0, window, overlap)  # checks overlap
-
-    def sequences():
-        for s in data.subject_names if subjects is None else list(subjects):
-            for t in data.strides[s]:
-                seconds = np.asarray(data.stride_seconds.get(s, {}).get(t, []), dtype=np.float64)
-                x = np.stack([data.get(s, t, m) for m in modalities], axis=-1)  # (n_strides, 150, c)
-                if len(seconds) != len(x) or not np.all(seconds > 0):
-                    raise ValueError(
-                        f"{data.source}: subject {s!r}, task {t!r} has no stride durations (stride_seconds); "
-                        "a real file gives them in Gaitcycle/<ABxx>/<trial>/cycles/<side>/time or frame")
-                n = np.round(seconds * rate_hz).astype(int)                    # samples per stride
-                yield s, t, np.concatenate([resample_stride(xi, ni) for xi, ni in zip(x, n)])  # (sum n, c)
-
-    return _cut_windows(sequences(), window, overlap)
-
-
-def leave_subject_out(subjects) -> list[tuple[list[str], str]]:
-    """Leave-one-subject-out folds: ``[(training subjects, held-out subject), ...]``."""
-    subjects = list(subjects)
-    if len(subjects) < 2:
-        raise ValueError(f"leave-subject-out needs at least 2 subjects, got {subjects}")
-    return [([s for s in subjects if s != held_out], held_out) for held_out in subjects]
 
 
 def _bad_strides(leaves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -584,53 +391,3 @@ def read_continuous(path, modalities, *, subjects=None, tasks=None, rate_hz: flo
                         raise GaitFileError(f"{where}/time: sampled every {step:g} s, expected {1.0 / rate_hz:g} s")
                 out[subject][task] = np.stack(channels, axis=-1)                  # (n_samples, c)
     return out
-
-
-def recording_windows(recordings: dict, *, window: int = 300, overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
-    """Windows of ``window`` samples with ``overlap`` cut from :func:`read_continuous`'s
-    recordings, labelled as by :func:`stride_windows`; windows holding a NaN (gaps in a
-    recording) are left out."""
-    _window_starts(0, window, overlap)  # checks overlap
-    w, labels = _cut_windows(((s, t, x) for s, tasks in recordings.items() for t, x in tasks.items()), window, overlap)
-    keep = np.isfinite(w).all(axis=(1, 2))
-    return w[keep], labels[keep].reset_index(drop=True)
-
-
-def load_gait(source: str | os.PathLike = "simulated", *, subjects=None, tasks=None, modalities=None,
-              **simulate_options) -> GaitData:
-    """The one entry point: ``"simulated"`` (:func:`lambdalib.data.gait.simulated.simulate_gait`, which
-    takes ``simulate_options`` such as ``seed``, ``n_subjects``, ``n_strides``) or the path of
-    ``InclineExperiment.mat`` (:func:`read_incline_experiment`)."""
-    if str(source) == "simulated":
-        from lambdalib.data.gait.simulated import simulate_gait
-
-        return simulate_gait(subjects=subjects, tasks=tasks, modalities=modalities, **simulate_options)
-    if simulate_options:
-        raise ValueError(f"options {sorted(simulate_options)} are for source='simulated', not a file")
-    return read_incline_experiment(source, subjects=subjects, tasks=tasks, modalities=modalities)
-
-
-def stride_summary(data: GaitData, task: str, *, side: str = "right", g: float = 9.81) -> pd.DataFrame:
-    """Per subject, the usual able-bodied norms of one task, from the subject's mean stride:
-    sagittal (``x``) ranges of motion of hip, knee and ankle (deg), peak ankle plantarflexion
-    moment (N m / kg, the negative of the lowest dorsiflexion-positive moment, the simulator's
-    convention), the two peaks of the vertical GRF (``force/z``, body weights: before and after
-    mid-stance, split at half of stance), and the stance fraction (share of samples with
-    ``force/z > 0``, over all strides). Needs ``mass_kg`` in ``data.subjects`` for the GRF."""
-    check_choice("side", side, SIDES)
-    rows = []
-    for s in data.subject_names:
-        get = lambda m: data.get(s, task, m.format(side=side))  # noqa: E731
-        row = {"subject": s}
-        for j in MOMENT_JOINTS:
-            row[f"{j}_rom_deg"] = float(np.ptp(get(f"kinematics/jointangles/{{side}}/{j}/x").mean(axis=0)))
-        ankle = get("kinetics/jointmoment/{side}/ankle/x").mean(axis=0)      # (150,) N mm / kg
-        row["ankle_pf_moment_Nm_per_kg"] = float(-ankle.min() / 1000.0)
-        fz = get("kinetics/forceplate/{side}/force/z")                       # (strides, 150)
-        stance = (fz > 0).mean(axis=1)                                        # (strides,)
-        mean = fz.mean(axis=0) / (data.subjects.loc[s, "mass_kg"] * g)     # (150,)
-        half = int(round(stance.mean() * N_PHASE / 2))
-        row["grf_peak1_bw"], row["grf_peak2_bw"] = float(mean[:half].max()), float(mean[half:].max())
-        row["stance_fraction"] = float(stance.mean())
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("subject")

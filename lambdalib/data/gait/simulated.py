@@ -23,7 +23,7 @@ The simulation is "physically grounded", not a full forward-dynamics model: the 
 constant anterior tilt, the hip follows a prescribed small vertical oscillation, the foot is not
 constrained to the belt, and the GRF is shaped, not derived from the body's motion. Its free
 parameters (key points, GRF shape, centre-of-pressure path) were set with the able-bodied norms
-of :data:`lambdalib.data.gait.embry.GAIT_NORMS` in view.
+of :data:`lambdalib.data.gait.schema.GAIT_NORMS` in view.
 
 Reference: D. A. Winter, *Biomechanics and Motor Control of Human Movement*, 4th ed., Wiley
 2009: Table 4.1 (segment mass fractions, centre-of-mass positions, radii of gyration) and
@@ -39,7 +39,7 @@ import pandas as pd
 from scipy.interpolate import CubicSpline
 
 from lambdalib.core.checks import check_choice
-from lambdalib.data.gait.embry import N_PHASE, SIDES, TASKS, GaitData, parse_task
+from lambdalib.data.gait.schema import N_PHASE, SIDES, TASKS, GaitData, parse_task
 
 __all__ = ["G", "SEGMENTS", "LENGTHS", "Body", "SIMULATED_MODALITIES", "stance_fraction", "stride_time",
            "stance_warp", "phase_derivative", "leg_points", "inverse_dynamics", "joint_angles", "ground_reaction",

@@ -11,7 +11,7 @@ trains them, the others load them.
 Data (LaMbDA A.6.1, 4): sagittal joint angles of hip, knee and ankle, their joint moments, and
 the GRF (fore-aft and vertical) of the right leg, each channel z-scored with the training
 subjects' statistics; windows of two strides (300 samples) with 50% overlap
-(:func:`lambdalib.data.gait.embry.stride_windows`). The quick profile averages every 10 samples
+(:func:`lambdalib.data.gait.windows.stride_windows`). The quick profile averages every 10 samples
 (windows of 30), trains a smaller model for fewer steps, and holds out 3 subjects, not 10.
 """
 
@@ -35,7 +35,7 @@ from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import frechet_score, mse, predictive_score
 from lambdalib.core.probes import pool_latents, probe_accuracy
 from lambdalib.core.seed import resolve_device, set_seed
-from lambdalib.data.gait.embry import GaitData, load_gait, stride_windows
+from lambdalib.data.gait import GaitData, load_gait, stride_windows
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.papers.lambda_ts.experiment import (
     DIRECTIONS,
@@ -53,7 +53,7 @@ __all__ = ["MODALITIES", "PAIRS", "VARIANTS", "GAIT_PROFILES", "N_FOLDS", "GaitF
            "generated_signals"]
 
 SIDE = "right"
-# Channels of each modality (paths of lambdalib.data.gait.embry's layout), sagittal plane.
+# Channels of each modality (paths of lambdalib.data.gait.schema's layout), sagittal plane.
 MODALITIES = {
     "angles": tuple(f"kinematics/jointangles/{SIDE}/{j}/x" for j in ("hip", "knee", "ankle")),
     "moments": tuple(f"kinetics/jointmoment/{SIDE}/{j}/x" for j in ("hip", "knee", "ankle")),
