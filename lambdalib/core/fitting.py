@@ -1,9 +1,11 @@
-"""One minibatch training loop for the small models fitted inside a pipeline.
+"""One minibatch training loop for every small model the book fits.
 
-The latent denoiser and the autoencoders of :mod:`lambdalib.papers.conda.pipeline`, and the LSTM baseline of
-:mod:`lambdalib.papers.conda.traversal`, all train the same way: draw a batch, compute a loss, take one
-optimiser step. :func:`minibatch_fit` is that loop; the batch and the loss stay with the model
-(``batch_loss`` draws its own batch, so the random draws happen in the model's order).
+ConDA's latent denoiser, autoencoders and LSTM baseline, and the GRU of the predictive score
+(:func:`lambdalib.core.metrics.predictive_score`), all train the same way: draw a batch,
+compute a loss, take one optimiser step. :func:`minibatch_fit` is that loop; the batch and the
+loss stay with the model (``batch_loss`` draws its own batch, so the random draws happen in the
+model's order). LaMbDA's pair trainer (:mod:`lambdalib.papers.lambda_ts.trainer`) is the one
+other loop: it trains two models, an alignment weight and an EMA per step.
 """
 
 from __future__ import annotations

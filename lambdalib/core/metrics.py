@@ -18,6 +18,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from lambdalib.core.fitting import minibatch_fit
 from lambdalib.core.seed import resolve_device
 
 __all__ = ["mse", "mse_up_to_sign", "ts_features", "frechet_distance", "frechet_score", "frechet_floor",
@@ -202,14 +203,13 @@ def predictive_score(generated, real, *, condition_gen=None, condition_real=None
         torch.manual_seed(seed)
         model = _NextStepGRU(c, hidden).to(dev)
         batches = torch.Generator().manual_seed(seed)
-        opt = torch.optim.Adam(model.parameters(), lr=lr)
-        for _ in range(steps):
+
+        def batch_loss() -> torch.Tensor:
             idx = torch.randint(0, b, (min(batch_size, b),), generator=batches).to(dev)
             xb = x_gen[idx]                                       # (batch, n, c)
-            loss = (model(xb[:, :-1]) - xb[:, 1:]).abs().mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            return (model(xb[:, :-1]) - xb[:, 1:]).abs().mean()
+
+        minibatch_fit(torch.optim.Adam(model.parameters(), lr=lr), batch_loss, steps, name="predictive-score GRU")
     model.eval()
     with torch.no_grad():
         err = (model(x_real[:, :-1]) - x_real[:, 1:]).abs()     # (b2, n - 1, c)
