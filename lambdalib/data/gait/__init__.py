@@ -2,7 +2,8 @@
 both as one :class:`GaitData`, and the windows the models train on. Imports core only.
 
 - :mod:`~lambdalib.data.gait.schema`     tasks, channel names, norms, :class:`GaitData`
-- :mod:`~lambdalib.data.gait.embry`      the reader of ``InclineExperiment.mat`` (HDF5)
+- :mod:`~lambdalib.data.gait.embry`      the reader of ``InclineExperiment.mat``
+- :mod:`~lambdalib.data.gait.matlab`     MATLAB v7.3 (HDF5) variables, cells and matrices
 - :mod:`~lambdalib.data.gait.simulated`  SIMULATED strides with the same structure (a stand-in)
 - :mod:`~lambdalib.data.gait.windows`    stride / continuous / recording windows, subject folds
 - :mod:`~lambdalib.data.gait.render`     SIMULATED walkers rendered as silhouettes and range views
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import os
 
-from lambdalib.data.gait.embry import GaitFileError, read_continuous, read_incline_experiment
+from lambdalib.data.gait.embry import read_continuous, read_incline_experiment
+from lambdalib.data.gait.matlab import GaitFileError
 from lambdalib.data.gait.schema import (
     ANGLE_JOINTS,
     AXES,

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.core.checks import check_choice
+from lambdalib.data.gait.matlab import GaitFileError, read_matrix, read_name_value_cell, read_value
 from lambdalib.data.gait.schema import (
     _TASK_RE,
     AXES,
@@ -60,11 +61,7 @@ from lambdalib.data.gait.schema import (
     parse_task,
 )
 
-__all__ = ["GaitFileError", "read_incline_experiment", "read_continuous"]
-
-
-class GaitFileError(ValueError):
-    """A gait file that is not an InclineExperiment.mat: unreadable, truncated or mis-laid-out."""
+__all__ = ["read_incline_experiment", "read_continuous"]
 
 
 def _bad_strides(leaves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -88,54 +85,6 @@ def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarr
     return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
 
 
-def _matlab_class(obj, default: str = "") -> str:
-    """The ``MATLAB_class`` attribute MATLAB v7.3 writes on every variable ("double", "char", "cell")."""
-    cls = obj.attrs.get("MATLAB_class", default)
-    return cls.decode() if isinstance(cls, bytes) else str(cls)
-
-
-def _read_value(ds, where: str):
-    """One MATLAB v7.3 variable or cell element: a char array as ``str``, numbers as a float array
-    (transposed back to MATLAB's shape); MATLAB's empty arrays as ``""`` or an empty array."""
-    import h5py
-
-    if not isinstance(ds, h5py.Dataset):
-        raise GaitFileError(f"{where}: a group, expected a MATLAB array")
-    char = _matlab_class(ds) == "char"
-    if ds.attrs.get("MATLAB_empty", 0):  # v7.3 stores an empty array's dimensions, not data
-        return "" if char else np.zeros(0)
-    if char:  # UTF-16 code units, one per character
-        return "".join(map(chr, np.ravel(ds[()])))
-    try:
-        return np.asarray(ds[()], dtype=np.float64).T
-    except OSError as e:  # as in _read_matrix: a truncated file
-        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
-    except (TypeError, ValueError) as e:
-        raise GaitFileError(f"{where}: MATLAB class {_matlab_class(ds)!r}, expected text or numbers ({e})") from e
-
-
-def _read_name_value_cell(ds, where: str) -> dict[str, object]:
-    """A MATLAB cell of (name, value) rows as ``{name.lower(): value}``. MATLAB v7.3 stores an
-    n x 2 cell transposed, as a (2, n) dataset of object references into ``#refs#``."""
-    import h5py
-
-    if not (isinstance(ds, h5py.Dataset) and _matlab_class(ds) == "cell"
-            and h5py.check_dtype(ref=ds.dtype) is h5py.Reference and ds.ndim == 2 and ds.shape[0] == 2):
-        raise GaitFileError(f"{where}: expected a MATLAB cell of (name, value) rows (n x 2, references), "
-                            f"found {type(ds).__name__} of MATLAB class {_matlab_class(ds)!r}")
-    pairs = {}
-    for i, refs in enumerate(ds[()].T):  # (2,) references: name, value
-        try:
-            name, value = (ds.file[r] for r in refs)
-        except (ValueError, KeyError) as e:
-            raise GaitFileError(f"{where}: row {i + 1} holds a broken reference ({e})") from e
-        name = _read_value(name, f"{where}{{{i + 1},1}}")
-        if not isinstance(name, str):
-            raise GaitFileError(f"{where}: row {i + 1} is named by {name!r}, expected text")
-        pairs[name.strip().lower()] = _read_value(value, f"{where}{{{i + 1},2}}")
-    return pairs
-
-
 def _number(pairs: dict, keys, where: str) -> float:
     """The number under the first name containing one of ``keys`` (NaN if no name does)."""
     for name, value in pairs.items():
@@ -154,7 +103,7 @@ def _subject_details(subject_group, where: str) -> tuple[float, float]:
     if "subjectdetails" not in subject_group:
         return np.nan, np.nan
     where = f"{where}/subjectdetails"
-    pairs = _read_name_value_cell(subject_group["subjectdetails"], where)
+    pairs = read_name_value_cell(subject_group["subjectdetails"], where)
     height, mass = _number(pairs, ("height",), where), _number(pairs, ("weight", "mass"), where)
     return height / (1000.0 if height > 300 else 100.0 if height > 3 else 1.0), mass
 
@@ -164,7 +113,7 @@ def _check_description(trial, task: str, where: str) -> None:
     if "description" not in trial:
         return
     where = f"{where}/description"
-    pairs = _read_name_value_cell(trial["description"], where)
+    pairs = read_name_value_cell(trial["description"], where)
     got = (_number(pairs, ("speed",), where), _number(pairs, ("incline",), where))
     if np.isnan(got).any():
         raise GaitFileError(f"{where}: no 'speed' and 'incline' rows (found {sorted(pairs)})")
@@ -182,7 +131,7 @@ def _outlier_strides(trial, n_strides: int, where: str) -> np.ndarray:
     out = np.zeros(n_strides, dtype=bool)
     if "stepsout" not in trial:
         return out
-    x = _read_value(trial["stepsout"], f"{where}/stepsout")
+    x = read_value(trial["stepsout"], f"{where}/stepsout")
     if isinstance(x, str):
         raise GaitFileError(f"{where}/stepsout: text, expected stride flags or numbers")
     x = np.ravel(x)
@@ -193,25 +142,6 @@ def _outlier_strides(trial, n_strides: int, where: str) -> np.ndarray:
                             f"nor 1-based stride numbers in 1..{n_strides}")
     out[x.astype(int) - 1] = True
     return out
-
-
-def _read_matrix(ds, where: str) -> np.ndarray:
-    """A numeric matrix of strides as ``(n_strides, 150)`` float64. h5py shows MATLAB's arrays
-    transposed; public scripts read the file's strides as h5py rows (``(n_strides, 150)``), which
-    is taken when it has 150 columns, else the transposed ``(150, n_strides)``."""
-    cls = _matlab_class(ds, "double")
-    if cls not in ("double", "single"):
-        raise GaitFileError(f"{where}: MATLAB class {cls!r}, expected a double matrix")
-    try:
-        x = np.asarray(ds[()], dtype=np.float64)
-    except OSError as e:  # a truncated file can open yet fail on the data
-        raise GaitFileError(f"{where}: cannot read the data ({e}); is the file truncated?") from e
-    if x.ndim == 2 and x.shape[1] != N_PHASE and x.shape[0] == N_PHASE:
-        x = x.T
-    if x.ndim != 2 or x.shape[1] != N_PHASE:
-        raise GaitFileError(f"{where}: shape {x.shape} (as h5py sees it), expected (n_strides, {N_PHASE}) "
-                            f"or ({N_PHASE}, n_strides)")
-    return x
 
 
 def _stride_seconds(trial, n_strides: int, where: str) -> np.ndarray:
@@ -226,10 +156,10 @@ def _stride_seconds(trial, n_strides: int, where: str) -> np.ndarray:
                 continue
             scale, ds = (1.0 if name == "time" else 1.0 / RATE_HZ), trial[key]
             if N_PHASE in ds.shape and min(ds.shape) > 1:                        # a stride's 150 times (frames)
-                x = _read_matrix(ds, f"{where}/{key}")                           # (n_strides, 150)
+                x = read_matrix(ds, f"{where}/{key}", N_PHASE)                           # (n_strides, 150)
                 seconds = (x[:, -1] - x[:, 0]) * N_PHASE / (N_PHASE - 1) * scale
             elif name == "frame" and ds.size == n_strides + 1:                    # heel strikes
-                seconds = np.diff(np.ravel(_read_value(ds, f"{where}/{key}"))) * scale
+                seconds = np.diff(np.ravel(read_value(ds, f"{where}/{key}"))) * scale
             else:
                 raise GaitFileError(f"{where}/{key}: shape {ds.shape} (as h5py sees it) fits neither "
                                     f"{n_strides} strides x {N_PHASE} samples nor {n_strides + 1} heel strikes")
@@ -244,7 +174,7 @@ def _leaves(group, prefix: str, where: str) -> dict[str, np.ndarray]:
     import h5py
 
     if isinstance(group, h5py.Dataset):
-        return {prefix: _read_matrix(group, f"{where}/{prefix}")}
+        return {prefix: read_matrix(group, f"{where}/{prefix}", N_PHASE)}
     out = {}
     for name in group:
         out.update(_leaves(group[name], f"{prefix}/{name}", where))
