@@ -4,11 +4,11 @@ Names follow the DDPM literature (and lucidrains' / Diffusion-TS code): ``betas`
 ``alphas_cumprod``, ``q_sample``, ``q_posterior``, ``ddpm_sample``, ``ddim_sample``.
 Timesteps are 0-based: ``t`` in ``{0, ..., T-1}``, ``t = 0`` the least noisy.
 
-The denoisers here predict x_0 (LaMbDA eq. 3, "x0-prediction"), so every sampler takes a
+The denoisers here predict x_0 (LaMbDA-long eq. 3, "x0-prediction"), so every sampler takes a
 ``model_fn(x_t, t) -> x0_hat`` with ``x_t`` of shape ``(b, n, c)`` and ``t`` of shape ``(b,)``.
 
-Forward process. We use the standard closed form of the short LAMBDA paper, eq. (1):
-``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps``. The long LaMbDA paper's Algorithm 1 writes
+Forward process. We use the standard closed form of LaMbDA-short eq. 1:
+``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps``. LaMbDA-long's Algorithm 1 writes
 ``sqrt(beta_t) x_0 + sqrt(1 - beta_t) eps``, which is not the marginal of the DDPM chain (it
 would keep almost no signal at small t); we follow the short paper, as the book's README asks.
 """
@@ -89,7 +89,7 @@ class GaussianDiffusion:
 
     # ----- forward process -------------------------------------------------------------------
     def q_sample(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-        """x_t ~ q(x_t | x_0) in closed form (LAMBDA eq. 1): sqrt(abar_t) x0 + sqrt(1 - abar_t) eps."""
+        """x_t ~ q(x_t | x_0) in closed form (LaMbDA-short eq. 1): sqrt(abar_t) x0 + sqrt(1 - abar_t) eps."""
         return (extract(self.sqrt_alphas_cumprod, t, x0.shape) * x0
                 + extract(self.sqrt_one_minus_alphas_cumprod, t, x0.shape) * noise)
 

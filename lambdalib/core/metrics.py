@@ -1,10 +1,10 @@
-"""Scores for generated time series (LaMbDA appendix A.6.4): MSE, Frechet distance, predictive score.
+"""Scores for generated time series (LaMbDA-long appendix A.6.4): MSE, Frechet distance, predictive score.
 
 All arrays are channel-last ``(b, n, c)``; numpy arrays and torch tensors are both accepted.
 
 - :func:`mse`              cross-modal reconstruction error against the paired ground truth.
 - :func:`ts_features`      the fixed feature map used in place of an Inception network.
-- :func:`frechet_distance` LaMbDA eq. 10 between two feature sets; :func:`frechet_score`
+- :func:`frechet_distance` LaMbDA-long eq. 10 between two feature sets; :func:`frechet_score`
   applies it to time series and :func:`frechet_floor` gives its real-vs-real value.
 - :func:`predictive_score` TimeGAN's train-on-generated, test-on-real next-step MAE.
 - :func:`psnr`, :func:`ssim` frame similarity per frame ``(N, h, w)`` (ConDA's round trip).
@@ -40,7 +40,7 @@ def _check_series(x: np.ndarray, name: str) -> np.ndarray:
 
 
 def mse(pred, target) -> float:
-    """Mean squared error (LaMbDA A.6.4): mean over every entry of ``(pred - target)**2``.
+    """Mean squared error (LaMbDA-long A.6.4): mean over every entry of ``(pred - target)**2``.
 
     ``pred`` and ``target`` are any matching shape, e.g. generated and ground-truth ``(b, n, c)``.
     """
@@ -70,7 +70,7 @@ def ts_features(x, n_bins: int = 16) -> np.ndarray:
 
     The window is cut into ``n_bins`` contiguous time bins of equal length (lengths differ by
     at most one sample when ``n_bins`` does not divide ``n``) and each channel is averaged in
-    each bin: a low-pass resampling of the trajectory. LaMbDA computes its FID "in the temporal
+    each bin: a low-pass resampling of the trajectory. LaMbDA-long computes its FID "in the temporal
     space" without naming an encoder, and no pretrained time-series encoder is available
     offline; bin means keep the shape of the trajectory, drop high-frequency noise that would
     dominate a raw-sample covariance, and give a feature count (``n_bins * c``) small enough for
@@ -104,7 +104,7 @@ def _trace_sqrt_product(sigma_a: np.ndarray, sigma_b: np.ndarray) -> float:
 
 
 def frechet_distance(feat_a, feat_b) -> float:
-    """LaMbDA eq. 10: ||mu_a - mu_b||^2 + tr(Sa + Sb - 2 (Sa Sb)^{1/2}), Gaussians fitted to features.
+    """LaMbDA-long eq. 10: ||mu_a - mu_b||^2 + tr(Sa + Sb - 2 (Sa Sb)^{1/2}), Gaussians fitted to features.
 
     ``feat_a`` is ``(na, f)`` and ``feat_b`` is ``(nb, f)``, with ``na, nb >= 2``; float64
     throughout. The value is biased upwards at finite sample sizes (see :func:`frechet_floor`).
@@ -125,14 +125,14 @@ def frechet_distance(feat_a, feat_b) -> float:
 
 
 def frechet_score(generated, real, *, n_bins: int = 16) -> float:
-    """LaMbDA eq. 10 between generated ``(b, n, c)`` and real ``(b2, n, c)`` via :func:`ts_features`."""
+    """LaMbDA-long eq. 10 between generated ``(b, n, c)`` and real ``(b2, n, c)`` via :func:`ts_features`."""
     return frechet_distance(ts_features(generated, n_bins), ts_features(real, n_bins))
 
 
 def frechet_floor(real, *, seed: int, n_bins: int = 16) -> float:
     """Real-vs-real Frechet distance between two disjoint random halves of ``real`` ``(b, n, c)``.
 
-    This is the value eq. 10 takes when nothing is wrong at this sample size: each half has
+    This is the value LaMbDA-long eq. 10 takes when nothing is wrong at this sample size: each half has
     ``b // 2`` windows and the estimated covariances alone make the distance positive. Print
     it beside generated-vs-real scores, and compute those with ``b // 2`` generated windows
     against ``b // 2`` real ones so that both numbers carry the same finite-sample bias.

@@ -1,4 +1,4 @@
-"""Linear and nonlinear probes on frozen encoder latents (LaMbDA section 4.2, Table 3).
+"""Linear and nonlinear probes on frozen encoder latents (LaMbDA-long section 4.2, Table 3).
 
 The encoders are frozen; their latents ``(b, n, d)`` are pooled over time to one vector per
 window (:func:`pool_latents`), and a scikit-learn classifier is fitted on the training subjects'

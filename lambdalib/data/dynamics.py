@@ -1,4 +1,4 @@
-"""The synthetic benchmarks of LaMbDA appendix A.2: Lorenz and the double pendulum.
+"""The synthetic benchmarks of LaMbDA-long appendix A.2: Lorenz and the double pendulum.
 
 Each system is integrated with classic RK4 (dt = 0.01, 10000 steps, float64), observed through
 two scalar modalities X and Y, cut into overlapping windows and split in time into a training
@@ -22,8 +22,8 @@ __all__ = ["rk4", "lorenz_rhs", "double_pendulum_rhs", "double_pendulum_energy",
            "SYSTEMS", "DT", "N_STEPS", "simulate", "window_starts", "sliding_windows",
            "PairedWindows", "make_pair_dataset"]
 
-DT = 0.01        # RK4 time step (LaMbDA A.2.1, A.2.2)
-N_STEPS = 10000  # RK4 steps per trajectory (LaMbDA A.2.1, A.2.2)
+DT = 0.01        # RK4 time step (LaMbDA-long A.2.1, A.2.2)
+N_STEPS = 10000  # RK4 steps per trajectory (LaMbDA-long A.2.1, A.2.2)
 
 
 def rk4(f: Callable[[np.ndarray], np.ndarray], y0, dt: float, n_steps: int) -> np.ndarray:
@@ -47,14 +47,14 @@ def rk4(f: Callable[[np.ndarray], np.ndarray], y0, dt: float, n_steps: int) -> n
 
 
 def lorenz_rhs(y: np.ndarray, sigma: float = 10.0, rho: float = 28.0, beta: float = 8.0 / 3.0) -> np.ndarray:
-    """LaMbDA eq. 9, the Lorenz system: d[x, y, z]/dt for state ``y = [x, y, z]`` (3,)."""
+    """LaMbDA-long eq. 9, the Lorenz system: d[x, y, z]/dt for state ``y = [x, y, z]`` (3,)."""
     x, yy, z = y
     return np.array([sigma * (yy - x), x * (rho - z) - yy, x * yy - beta * z])
 
 
 def double_pendulum_rhs(y: np.ndarray, m1: float = 1.0, m2: float = 1.0, l1: float = 1.0,
                         l2: float = 1.0, g: float = 9.81) -> np.ndarray:
-    """LaMbDA A.2.2: d[theta1, theta2, omega1, omega2]/dt of the planar double pendulum.
+    """LaMbDA-long A.2.2: d[theta1, theta2, omega1, omega2]/dt of the planar double pendulum.
 
     Point masses m1, m2 on massless rods l1, l2, angles from the downward vertical. The
     Euler-Lagrange equations solved for the angular accelerations (form of E. Neumann,

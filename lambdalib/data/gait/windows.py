@@ -34,7 +34,7 @@ def _cut_windows(sequences, window: int, overlap: float) -> tuple[np.ndarray, pd
 
 def stride_windows(data: "GaitData", modalities, subjects=None, *, window: int = 2 * N_PHASE,
                    overlap: float = 0.5) -> tuple[np.ndarray, pd.DataFrame]:
-    """LaMbDA's windows (A.6.3): each (subject, task)'s strides joined into one sequence, cut into
+    """LaMbDA's windows (LaMbDA-long A.6.3): each (subject, task)'s strides joined into one sequence, cut into
     windows of ``window`` samples with ``overlap``; 300 samples = two gait cycles of 150.
 
     Returns ``(windows (b, window, c), labels)`` with one channel per modality in the order
