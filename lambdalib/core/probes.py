@@ -14,7 +14,6 @@ both with a fixed ``random_state`` so the same seed gives the same accuracy.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -23,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from lambdalib.core.checks import check_choice
 
-__all__ = ["KINDS", "pool_latents", "make_probe", "probe_accuracy", "chance_level", "probe_table"]
+__all__ = ["KINDS", "pool_latents", "make_probe", "probe_accuracy", "chance_level"]
 
 KINDS = ("linear", "mlp")
 
@@ -90,20 +89,3 @@ def chance_level(labels, *, rule: str = "uniform") -> float:
     check_choice("rule", rule, ("uniform", "majority"))
     _, counts = np.unique(_as_numpy(labels), return_counts=True)
     return float(1.0 / len(counts) if rule == "uniform" else counts.max() / counts.sum())
-
-
-def probe_table(train_features, train_labels, test_features, test_labels, *, seed: int = 0,
-                kinds: tuple[str, ...] = KINDS, **probe_options) -> pd.DataFrame:
-    """One row per probe kind: ``probe, accuracy, chance, majority, n_train, n_test``.
-
-    ``chance`` and ``majority`` are :func:`chance_level` of the test labels; ``probe_options``
-    go to :func:`make_probe`. Add identifying columns (objective, fold, ...) with ``.assign``.
-    """
-    rows = [{"probe": kind,
-             "accuracy": probe_accuracy(train_features, train_labels, test_features, test_labels,
-                                        kind=kind, seed=seed, **probe_options),
-             "chance": chance_level(test_labels),
-             "majority": chance_level(test_labels, rule="majority"),
-             "n_train": len(train_labels), "n_test": len(test_labels)}
-            for kind in kinds]
-    return pd.DataFrame(rows)

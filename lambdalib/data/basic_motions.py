@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MotionWindows", "load_basic_motions_windows", "CHANNELS"]
+__all__ = ["MotionWindows", "load_basic_motions_windows"]
 
-CHANNELS = ("acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z")
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 
 from lambdalib.core.checks import check_choice
 
-__all__ = ["rk4", "lorenz_rhs", "double_pendulum_rhs", "double_pendulum_energy", "System",
+__all__ = ["rk4", "lorenz_rhs", "double_pendulum_rhs", "System",
            "SYSTEMS", "DT", "N_STEPS", "simulate", "window_starts", "sliding_windows",
            "PairedWindows", "make_pair_dataset"]
 
@@ -73,16 +73,6 @@ def double_pendulum_rhs(y: np.ndarray, m1: float = 1.0, m2: float = 1.0, l1: flo
     a2 = (2.0 * np.sin(d) * (w1**2 * l1 * (m1 + m2) + g * (m1 + m2) * np.cos(th1)
                              + w2**2 * l2 * m2 * np.cos(d))) / (l2 * den)
     return np.array([w1, w2, a1, a2])
-
-
-def double_pendulum_energy(states: np.ndarray, m1: float = 1.0, m2: float = 1.0, l1: float = 1.0,
-                           l2: float = 1.0, g: float = 9.81) -> np.ndarray:
-    """Total energy T + V of double-pendulum states ``(..., 4)`` -> ``(...)``, V = 0 hanging at rest."""
-    th1, th2, w1, w2 = np.moveaxis(np.asarray(states, dtype=np.float64), -1, 0)
-    kinetic = (0.5 * (m1 + m2) * l1**2 * w1**2 + 0.5 * m2 * l2**2 * w2**2
-               + m2 * l1 * l2 * w1 * w2 * np.cos(th1 - th2))
-    potential = (m1 + m2) * g * l1 * (1.0 - np.cos(th1)) + m2 * g * l2 * (1.0 - np.cos(th2))
-    return kinetic + potential
 
 
 class System(NamedTuple):

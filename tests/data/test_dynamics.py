@@ -6,7 +6,6 @@ from scipy.integrate import solve_ivp
 
 from lambdalib.data.dynamics import (
     SYSTEMS,
-    double_pendulum_energy,
     double_pendulum_rhs,
     lorenz_rhs,
     make_pair_dataset,
@@ -15,6 +14,16 @@ from lambdalib.data.dynamics import (
     sliding_windows,
 )
 from lambdalib.papers.lambda_ts.sizes import get_profile
+
+
+def double_pendulum_energy(states: np.ndarray, m1: float = 1.0, m2: float = 1.0, l1: float = 1.0,
+                           l2: float = 1.0, g: float = 9.81) -> np.ndarray:
+    """The check behind the RK4 test: total energy T + V of double-pendulum states ``(..., 4)`` -> ``(...)``, V = 0 hanging at rest."""
+    th1, th2, w1, w2 = np.moveaxis(np.asarray(states, dtype=np.float64), -1, 0)
+    kinetic = (0.5 * (m1 + m2) * l1**2 * w1**2 + 0.5 * m2 * l2**2 * w2**2
+               + m2 * l1 * l2 * w1 * w2 * np.cos(th1 - th2))
+    potential = (m1 + m2) * g * l1 * (1.0 - np.cos(th1)) + m2 * g * l2 * (1.0 - np.cos(th2))
+    return kinetic + potential
 
 
 def test_lorenz_rhs_matches_eq9_by_hand():

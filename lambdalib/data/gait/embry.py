@@ -78,13 +78,6 @@ def _bad_strides(leaves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     return nan, zero & ~nan
 
 
-def _drop_bad_strides(leaves: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int, int]:
-    """Drop the strides :func:`_bad_strides` flags. Returns the kept leaves, n_nan and n_zero."""
-    nan, zero = _bad_strides(leaves)
-    keep = ~(nan | zero)
-    return {k: v[keep] for k, v in leaves.items()}, int(nan.sum()), int(zero.sum())
-
-
 def _number(pairs: dict, keys, where: str) -> float:
     """The number under the first name containing one of ``keys`` (NaN if no name does)."""
     for name, value in pairs.items():
