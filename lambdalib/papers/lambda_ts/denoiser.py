@@ -1,4 +1,4 @@
-"""The conditional transformer denoiser of LaMbDA's architecture appendix (A.6.2).
+"""The conditional transformer denoiser of LaMbDA-long's architecture appendix (A.6.2).
 
 One model of the pair, p(X | Y): an **encoder** over the noisy target X_t gives the latent
 Z_{X,t} = h_X(X_t, t) that LaMbDA aligns; a **condition embedder** g_Y embeds the clean

@@ -2,12 +2,12 @@
 
 Latents are the denoiser encoders' outputs ``Z_X, Z_Y`` of shape ``(b, n, d)`` at the same
 diffusion step t. They are cut into P = n // S temporally matched windows of length S
-(LaMbDA eq. 3); a trailing remainder shorter than S is dropped.
+(LaMbDA-long eq. 3); a trailing remainder shorter than S is dropped.
 
-- :func:`windowed_infonce`  first-order term, LaMbDA eq. 4 (LAMBDA short paper eq. 4)
-- :func:`covariance_alignment_loss`  second-order term, LAMBDA short paper eq. 5
-- :func:`energy_loss`  energy-conservation term on the reconstructions, LaMbDA eq. 7
-- :class:`AlignmentWeight`  the weight alpha of eq. 8: learned (homoscedastic uncertainty) or fixed
+- :func:`windowed_infonce`  first-order term, LaMbDA-long eq. 4 = LaMbDA-short eq. 4
+- :func:`covariance_alignment_loss`  second-order term, LaMbDA-short eq. 5 (LaMbDA-long eq. 5: a mean)
+- :func:`energy_loss`  energy-conservation term on the reconstructions, LaMbDA-long eq. 7
+- :class:`AlignmentWeight`  the weight alpha of LaMbDA-long eq. 8: learned (uncertainty weighting) or fixed
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["split_windows", "windowed_infonce", "covariance_alignment_loss",
 
 
 def split_windows(z: torch.Tensor, S: int) -> torch.Tensor:
-    """``(b, n, d) -> (b, P, S, d)`` with P = n // S consecutive windows (LaMbDA eq. 3)."""
+    """``(b, n, d) -> (b, P, S, d)`` with P = n // S consecutive windows (LaMbDA-long eq. 3)."""
     b, n, d = z.shape
     if not 1 <= S <= n:
         raise ValueError(f"window length S must be in [1, n={n}], got {S!r}")
@@ -32,11 +32,11 @@ def split_windows(z: torch.Tensor, S: int) -> torch.Tensor:
 
 
 def windowed_infonce(z_x: torch.Tensor, z_y: torch.Tensor, S: int, tau: float) -> torch.Tensor:
-    """First-order (sequence-contrastive) alignment, LaMbDA eq. 4.
+    """First-order (sequence-contrastive) alignment, LaMbDA-long eq. 4 (LaMbDA-short eq. 4).
 
     Each flattened window Z_X^(p) (S * d values) is pulled to its time-matched Z_Y^(p) and
     pushed from the other P - 1 windows of the same sequence *and* the windows of the other
-    b - 1 sequences of the batch (the extra N_B term of the short paper's eq. 4): all b * P
+    b - 1 sequences of the batch (the extra N_B term of LaMbDA-short eq. 4): all b * P
     windows enter one InfoNCE. ``(b, n, d), (b, n, d) -> scalar``.
     """
     wx = split_windows(z_x, S).flatten(2).flatten(0, 1)                     # (b * P, S * d)
@@ -46,11 +46,11 @@ def windowed_infonce(z_x: torch.Tensor, z_y: torch.Tensor, S: int, tau: float) -
 
 def covariance_alignment_loss(z_x: torch.Tensor, z_y: torch.Tensor, S: int, *,
                               reduction: str = "frobenius") -> torch.Tensor:
-    """Second-order alignment, LAMBDA short paper eq. 5: mean_p ||cov(Z_X^(p)) - cov(Z_Y^(p))||_F^2.
+    """Second-order alignment, LaMbDA-short eq. 5: mean_p ||cov(Z_X^(p)) - cov(Z_Y^(p))||_F^2.
 
     cov(.) is the ``d x d`` sample covariance of a window's S latent vectors (denominator S - 1);
-    the mean runs over the b * P windows. ``reduction="frobenius"`` is the short paper's squared
-    Frobenius norm (a sum over the d^2 entries); ``"mean"`` is the long paper's eq. 5 "MSE"
+    the mean runs over the b * P windows. ``reduction="frobenius"`` is LaMbDA-short eq. 5's squared
+    Frobenius norm (a sum over the d^2 entries); ``"mean"`` is LaMbDA-long eq. 5's "MSE"
     (a mean over the entries, i.e. the same loss divided by d^2). ``(b, n, d), (b, n, d) -> scalar``.
     """
     check_choice("reduction", reduction, ("frobenius", "mean"))
@@ -69,8 +69,9 @@ def covariance_alignment_loss(z_x: torch.Tensor, z_y: torch.Tensor, S: int, *,
 def window_variance(z: torch.Tensor, S: int) -> torch.Tensor:
     """Mean per-dimension variance of the latents inside each window, tr(cov(Z^(p))) / d.
 
-    A diagnostic for the trivial minimiser of eq. 5: latents that stop varying within a window
-    (value -> 0) have matching covariances whatever the inputs. ``(b, n, d) -> scalar``.
+    A diagnostic for the trivial minimiser of LaMbDA-short eq. 5: latents that stop varying
+    within a window (value -> 0) have matching covariances whatever the inputs.
+    ``(b, n, d) -> scalar``.
     """
     w = split_windows(z, S)                                                 # (b, P, S, d)
     # Written out: torch's var over the strided S axis took ~1.5 ms of a ~35 ms quick CPU training
@@ -79,7 +80,7 @@ def window_variance(z: torch.Tensor, S: int) -> torch.Tensor:
 
 
 def energy(x: torch.Tensor) -> torch.Tensor:
-    """E(X) = 1/2 (grad_l X)^2, LaMbDA eq. 7, with grad_l a forward difference along the sequence.
+    """E(X) = 1/2 (grad_l X)^2, LaMbDA-long eq. 7, with grad_l a forward difference along the sequence.
 
     ``(b, n, c) -> (b, n - 1, c)``.
     """
@@ -87,7 +88,7 @@ def energy(x: torch.Tensor) -> torch.Tensor:
 
 
 def energy_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Energy-conservation loss, LaMbDA eq. 7 / Algorithm 1 step 4: mean (E(x_hat) - E(x))^2.
+    """Energy-conservation loss, LaMbDA-long eq. 7 / Algorithm 1 step 4: mean (E(x_hat) - E(x))^2.
 
     Applied to the denoisers' reconstructions of X and Y (not to the latents), as in the paper.
     """
@@ -95,7 +96,7 @@ def energy_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 
 class AlignmentWeight(nn.Module):
-    """The weight alpha in front of L_LaMbDA (eq. 8).
+    """The weight alpha in front of L_LaMbDA (LaMbDA-long eq. 8; lambda in LaMbDA-short eq. 6).
 
     The papers "learn alpha" by gradient descent on ``alpha * L`` with L >= 0; that gradient is
     L >= 0, so alpha only ever shrinks and alignment switches itself off. We therefore offer:

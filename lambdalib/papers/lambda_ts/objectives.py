@@ -1,20 +1,21 @@
-"""The comparison alignment objectives of LaMbDA Table 3 (appendix A.6.5), on the encoders' latents.
+"""The comparison alignment objectives of LaMbDA-long Table 3 (appendix A.6.5), on the encoders' latents.
 
 Each replaces LaMbDA's terms in the same trainer: it takes the two denoisers' encoder outputs
 ``Z_X, Z_Y`` of shape ``(b, n, d)`` at one diffusion step and returns a scalar loss.
 
-- :func:`nt_xent`        SimCLR's NT-Xent with cross-modal positives, LaMbDA eq. 11-12
-- :func:`barlow_twins`   Barlow Twins, LaMbDA eq. 13-14
-- :func:`vicreg`         VICReg, LaMbDA eq. 15 (terms as in Bardes et al. 2021)
+- :func:`nt_xent`        SimCLR's NT-Xent with cross-modal positives, LaMbDA-long eq. 11-12
+- :func:`barlow_twins`   Barlow Twins, LaMbDA-long eq. 13-14
+- :func:`vicreg`         VICReg, LaMbDA-long eq. 15 (terms as in Bardes et al. 2021)
 - :func:`mse_alignment`  plain mean squared error between the latents
 - :data:`OBJECTIVES`, :func:`get_objective`  name -> ``fn(z_x, z_y, *, S) -> scalar``
 
 **What the losses compare.** These objectives act on a batch of vectors ("items"), not on
 sequences. :func:`window_embeddings` cuts each sequence into the same P = n // S windows of S
-time steps that LaMbDA's windowed InfoNCE uses (:func:`lambdalib.papers.lambda_ts.losses.split_windows`, eq. 3;
-a remainder shorter than S is dropped), so both methods see the same pairs: window p of
-sample i in X is the positive of window p of sample i in Y, and all b * P windows of the batch
-are the items. ``S = n`` gives one item per sample, the per-sample pairing A.6.5 describes.
+time steps that LaMbDA's windowed InfoNCE uses (LaMbDA-long eq. 3,
+:func:`lambdalib.papers.lambda_ts.losses.split_windows`; a remainder shorter than S is dropped),
+so both methods see the same pairs: window p of sample i in X is the positive of window p of
+sample i in Y, and all b * P windows of the batch are the items. ``S = n`` gives one item per
+sample, the per-sample pairing LaMbDA-long A.6.5 describes.
 Each window becomes one vector by
 
 - ``pool="mean"`` (default for SimCLR, Barlow Twins, VICReg): its mean latent, ``d`` features.
@@ -23,7 +24,7 @@ Each window becomes one vector by
   d = 128) against 640 items would leave the d x d matrices rank-deficient. The time mean is also
   what :func:`lambdalib.core.probes.pool_latents` hands the probes.
 - ``pool="flatten"`` (default for MSE): its S * d values. For MSE this is the plain per-step
-  latent MSE; for NT-Xent it compares windows exactly as LaMbDA's eq. 4 does.
+  latent MSE; for NT-Xent it compares windows exactly as LaMbDA-long eq. 4 does.
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ def _off_diagonal(c: torch.Tensor) -> torch.Tensor:
 
 
 def nt_xent(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, tau: float = 0.1, pool: str = "mean") -> torch.Tensor:
-    """SimCLR's NT-Xent with cross-modal positives, LaMbDA eq. 11-12 (Chen et al. 2020).
+    """SimCLR's NT-Xent with cross-modal positives, LaMbDA-long eq. 11-12 (Chen et al. 2020).
 
     The 2m items {u_x^(r)} and {u_y^(r)} form one batch; the positive of u_x^(r) is u_y^(r) and
     vice versa, and the other 2m - 2 items of *both* modalities are negatives (the 1[k != i]
-    sum of eq. 11 runs over all 2N views). Eq. 12 averages l(i, j) over all 2m anchors.
+    sum of LaMbDA-long eq. 11 runs over all 2N views). Its eq. 12 averages l(i, j) over all 2m anchors.
     ``sim`` is cosine similarity; ``tau`` defaults to the profiles' InfoNCE temperature 0.1.
-    :func:`lambdalib.papers.lambda_ts.losses.info_nce` is not reused: its denominators hold cross-modal
-    candidates only, eq. 11's also hold the same-modality ones.
+    :func:`lambdalib.core.losses.info_nce` is not reused: its denominators hold cross-modal
+    candidates only, LaMbDA-long eq. 11's also hold the same-modality ones.
     ``(b, n, d), (b, n, d) -> scalar``.
     """
     if tau <= 0:
@@ -89,19 +90,19 @@ def nt_xent(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, tau: float = 0.1, p
     u = F.normalize(torch.cat([u_x, u_y]), dim=-1)                          # (2m, f)
     logits = u @ u.T / tau                                                  # (2m, 2m)
     self_mask = torch.eye(2 * m, dtype=torch.bool, device=u.device)
-    logits = logits.masked_fill(self_mask, float("-inf"))                   # k != i in eq. 11
+    logits = logits.masked_fill(self_mask, float("-inf"))                   # k != i in LaMbDA-long eq. 11
     positive = torch.cat([torch.arange(m, 2 * m), torch.arange(m)]).to(u.device)
-    return F.cross_entropy(logits, positive)                                # mean over 2m anchors, eq. 12
+    return F.cross_entropy(logits, positive)                                # mean over 2m anchors, LaMbDA-long eq. 12
 
 
 def barlow_twins(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, lambd: float | None = None,
                  pool: str = "mean", eps: float = 1e-5) -> torch.Tensor:
-    """Barlow Twins, LaMbDA eq. 13-14 (Zbontar et al. 2021).
+    """Barlow Twins, LaMbDA-long eq. 13-14 (Zbontar et al. 2021).
 
     Each feature is standardised along the batch of m items (mean 0, biased variance 1 plus
     ``eps``, i.e. BatchNorm without affine parameters, as in Zbontar et al.), then
-    C_ij = 1/m sum_r u_x^(r)_i u_y^(r)_j (eq. 13) and
-    L = sum_i (1 - C_ii)^2 + lambda sum_{i != j} C_ij^2 (eq. 14).
+    C_ij = 1/m sum_r u_x^(r)_i u_y^(r)_j (LaMbDA-long eq. 13) and
+    L = sum_i (1 - C_ii)^2 + lambda sum_{i != j} C_ij^2 (LaMbDA-long eq. 14).
 
     ``lambd=None`` uses lambda = 1 / f for f features (f = d with ``pool="mean"``), the width
     scaling of Tsai et al. 2021 ("A Note on Connecting Barlow Twins with Negative-Sample-Free
@@ -118,14 +119,14 @@ def barlow_twins(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, lambd: float |
     def standardise(u):
         return (u - u.mean(dim=0)) / torch.sqrt(u.var(dim=0, unbiased=False) + eps)
 
-    c = standardise(u_x).T @ standardise(u_y) / m                           # (f, f), eq. 13
+    c = standardise(u_x).T @ standardise(u_y) / m                           # (f, f), LaMbDA-long eq. 13
     on_diag = (1 - torch.diagonal(c)).pow(2).sum()
-    return on_diag + lambd * _off_diagonal(c).pow(2).sum()                  # eq. 14
+    return on_diag + lambd * _off_diagonal(c).pow(2).sum()                  # LaMbDA-long eq. 14
 
 
 def vicreg(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, inv_weight: float = 25.0, var_weight: float = 25.0,
            cov_weight: float = 1.0, gamma: float = 1.0, eps: float = 1e-4, pool: str = "mean") -> torch.Tensor:
-    """VICReg, LaMbDA eq. 15 with the terms and 25 / 25 / 1 weights of Bardes et al. 2021.
+    """VICReg, LaMbDA-long eq. 15 with the terms and 25 / 25 / 1 weights of Bardes et al. 2021.
 
     On the m items of f features (Var and Cov with denominator m - 1):
 
@@ -135,7 +136,7 @@ def vicreg(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, inv_weight: float = 
 
     L = inv_weight * s + var_weight * (v(U_x) + v(U_y)) / 2 + cov_weight * (c(U_x) + c(U_y)).
     This is the normalisation of Bardes et al.'s released code (facebookresearch/vicreg), the one
-    the 25 / 25 / 1 weights were tuned for; LaMbDA A.6.5 writes the terms as plain sums over
+    the 25 / 25 / 1 weights were tuned for; LaMbDA-long A.6.5 writes the terms as plain sums over
     features (and a squared hinge), which would change their balance. ``(b, n, d), (b, n, d) -> scalar``.
     """
     u_x, u_y = _items(z_x, z_y, S, pool)
@@ -156,7 +157,7 @@ def vicreg(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, inv_weight: float = 
 
 
 def mse_alignment(z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, pool: str = "flatten") -> torch.Tensor:
-    """Plain MSE between the latents (LaMbDA section 4.2's simple baseline): mean (u_x - u_y)^2.
+    """Plain MSE between the latents (LaMbDA-long section 4.2's simple baseline): mean (u_x - u_y)^2.
 
     With the default ``pool="flatten"`` this is the mean over the first P * S time steps and all
     d channels of (Z_X - Z_Y)^2. It has no term against collapse: Z_X = Z_Y = constant gives 0.

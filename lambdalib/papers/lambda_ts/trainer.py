@@ -1,8 +1,9 @@
-"""One trainer for the LaMbDA pair p(X|Y), p(Y|X) (LaMbDA eq. 8, Algorithm 1).
+"""One trainer for the LaMbDA pair p(X|Y), p(Y|X) (LaMbDA-long eq. 8, Algorithm 1).
 
-Each step draws one diffusion step t for the whole batch, noises both modalities with the
-closed form of LAMBDA eq. (1), runs both denoisers (each conditioned on the other modality's
-clean signal), and minimises
+Each step draws a diffusion step t for each window of the batch (the papers draw one per
+minibatch: LaMbDA-long Algorithm 1, LaMbDA-short section 3), noises both modalities with the
+closed form of LaMbDA-short eq. 1, runs both denoisers (each conditioned on the other
+modality's clean signal), and minimises
 
     L = L_den^X + L_den^Y + L_energy^X + L_energy^Y + alpha * (L_con + L_cov)
 
@@ -49,7 +50,7 @@ class TrainConfig:
     weight_decay: float = 1e-4     # AdamW weight decay
     ema_decay: float = 0.99        # EMA of the weights used for sampling
     grad_clip: float = 1.0         # max global gradient norm
-    align: bool = True             # add alpha * L_LaMbDA (eq. 8); False: the paper's "w/o align"
+    align: bool = True             # add alpha * L_LaMbDA (LaMbDA-long eq. 8); False: "w/o align"
     contrastive: bool = True       # L_con inside L_LaMbDA (for ablations)
     covariance: bool = True        # L_cov inside L_LaMbDA (for ablations)
     energy: bool = True            # L_energy on both reconstructions
@@ -110,7 +111,7 @@ class PairTrainer:
         self.model_x, self.model_y = model_x.to(self.device), model_y.to(self.device)
         self.weight = AlignmentWeight(config.weighting, config.alpha).to(self.device)
         self.ema_x, self.ema_y = EMA(self.model_x, config.ema_decay), EMA(self.model_y, config.ema_decay)
-        # Deduplicated: the shared-encoder variant (LaMbDA A.5) gives both models one encoder.
+        # Deduplicated: the shared-encoder variant (LaMbDA-long A.5) gives both models one encoder.
         params = list({id(p): p for m in (self.model_x, self.model_y, self.weight) for p in m.parameters()}.values())
         self.opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, foreach=True)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
@@ -128,17 +129,17 @@ class PairTrainer:
 
     # ----- one step ----------------------------------------------------------------------------
     def losses(self, x0: torch.Tensor, y0: torch.Tensor):
-        """All loss terms of eq. 8 for one batch ``x0 (b, n, c_X), y0 (b, n, c_Y)``, and the
-        latents ``(z_x, z_y)`` they were computed from."""
+        """All loss terms of LaMbDA-long eq. 8 for one batch ``x0 (b, n, c_X), y0 (b, n, c_Y)``, and
+        the latents ``(z_x, z_y)`` they were computed from."""
         c, g = self.config, self.generator
         t = torch.randint(self.diffusion.timesteps, (x0.shape[0],), generator=g).to(self.device)
         eps_x = torch.randn(x0.shape, generator=g).to(self.device)
         eps_y = torch.randn(y0.shape, generator=g).to(self.device)
-        x_t = self.diffusion.q_sample(x0, t, eps_x)                         # LAMBDA eq. 1
-        y_t = self.diffusion.q_sample(y0, t, eps_y)                         # LAMBDA eq. 2
+        x_t = self.diffusion.q_sample(x0, t, eps_x)                         # LaMbDA-short eq. 1
+        y_t = self.diffusion.q_sample(y0, t, eps_y)                         # LaMbDA-short eq. 2
         x0_hat, z_x = self.model_x(x_t, t, y0)                              # p_theta(X | Y)
         y0_hat, z_y = self.model_y(y_t, t, x0)                              # p_phi(Y | X)
-        terms = {"den_x": F.mse_loss(x0_hat, x0), "den_y": F.mse_loss(y0_hat, y0)}   # eq. 3
+        terms = {"den_x": F.mse_loss(x0_hat, x0), "den_y": F.mse_loss(y0_hat, y0)}   # LaMbDA-short eq. 3
         if c.energy:
             terms["energy_x"] = energy_loss(x0_hat, x0)
             terms["energy_y"] = energy_loss(y0_hat, y0)
