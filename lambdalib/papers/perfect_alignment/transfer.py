@@ -1,13 +1,12 @@
-"""Cross-modal transfer with contrastive and perfect alignment ("Towards Achieving Perfect
-Multimodal Alignment", section 3.2: CA, then CA+PA).
+"""Cross-modal transfer with contrastive and perfect alignment (PA section 3.2: CA, then CA+PA).
 
 A classifier is trained on one modality's embeddings and tested on the other's. Layouts follow
 :mod:`lambdalib.papers.perfect_alignment.solver`: a modality is ``X_m (d_m, n)``, one column per sample;
 labels are ``(n,)``. The protocol (the paper's, on UTD-MHAD) splits the samples 40/40/10/10 into
 labelled-source, paired-alignment, validation and test:
 
-1. CA: linear encoders (:class:`~lambdalib.papers.perfect_alignment.solver.ContrastiveAligner`, symmetric
-   InfoNCE) fitted on the alignment split;
+1. CA: linear encoders (:class:`~lambdalib.papers.perfect_alignment.contrastive.ContrastiveAligner`,
+   symmetric InfoNCE) fitted on the alignment split;
 2. a logistic regression fitted on the source modality's CA embeddings of the labelled split,
    its inverse regularisation ``C`` chosen on the target's validation embeddings, and tested on
    the target modality's CA embeddings of the test split;
@@ -17,47 +16,32 @@ labelled-source, paired-alignment, validation and test:
 - :func:`load_watch_pairs`  seglearn's smartwatch set as paired accelerometer / gyroscope windows
 - :func:`window_features`  simple per-channel statistics of one window
 - :func:`split_groups`  the 40/40/10/10 split, by recording and stratified by class
-- :func:`transfer_trial`  one trial of CA vs CA+PA (CMAE, NCMAE, top-1, top-3)
-- :func:`transfer_claims`  the chapter's claims, paired over trials
-- :data:`SIZES` / :func:`get_sizes`  the settings per profile
+- :func:`transfer_trial` / :func:`run_transfer`  one trial of CA vs CA+PA (CMAE, NCMAE, top-1,
+  top-3) / one per seed
+- :func:`transfer_readings`  the numbers the chapter quotes
+
+A trial takes about half a second, so the chapter runs its seeds in its own process rather than
+through :func:`lambdalib.book.sweep.sweep`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lambdalib.core.checks import check_choice
+from lambdalib.papers.perfect_alignment.contrastive import ContrastiveAligner
+from lambdalib.papers.perfect_alignment.sizes import TransferSizes
 from lambdalib.papers.perfect_alignment.solver import (
-    ContrastiveAligner,
     PerfectAligner,
-    _check_pair,
+    check_pair,
     cmae,
     ncmae,
 )
 
-__all__ = ["window_features", "load_watch_pairs", "split_groups", "transfer_trial", "transfer_claims",
-           "FRACTIONS", "SPLITS", "SIZES", "get_sizes", "PAPER_UTD_MHAD"]
+__all__ = ["SPLITS", "FRACTIONS", "window_features", "load_watch_pairs", "split_groups", "transfer_trial",
+           "run_transfer", "transfer_readings"]
 
 SPLITS = ("labelled", "align", "val", "test")
-FRACTIONS = (0.4, 0.4, 0.1, 0.1)  # the paper's split of UTD-MHAD
-
-# Our settings (the paper's encoders are a ResNet18 + 3D CNN and a 1D CNN on raw data; ours are
-# linear maps of window statistics, so none of these comes from the paper).
-SIZES = {
-    "quick": dict(width=200, step=100,  # window length and hop, in samples of the watch's stream
-                  k=8,                  # CA embedding width (PA keeps it)
-                  steps=400,            # Adam steps of the contrastive encoders
-                  batch_size=128),      # pairs per contrastive step
-    "paper": dict(width=200, step=100, k=8, steps=2000, batch_size=256),
-}
-
-# The paper's Table 1 (UTD-MHAD, RGB -> IMU, mean over 3 trials): CA, CA+PA.
-PAPER_UTD_MHAD = dict(cmae=(2210.0, 8.66), top1=(38.6, 43.9), top3=(56.1, 60.6))
-
-
-def get_sizes(profile: str) -> dict:
-    """The settings of ``profile`` (``"quick"`` or ``"paper"``), see :data:`SIZES`."""
-    return dict(SIZES[check_choice("profile", profile, tuple(SIZES))])
+FRACTIONS = (0.4, 0.4, 0.1, 0.1)  # the paper's split of UTD-MHAD (PA section 3.2)
 
 
 def window_features(w: np.ndarray) -> np.ndarray:
@@ -153,7 +137,7 @@ def transfer_trial(X1, X2, y, group, group_y, *, seed: int, k: int = 8, steps: i
     splits. CMAE and NCMAE are measured on the test split. Returns a flat dict: ``ca_*`` and
     ``pa_*`` (CA+PA) for ``cmae``, ``ncmae``, ``top1``, ``top3``, and the split sizes.
     """
-    X1, X2 = _check_pair(X1, X2)
+    X1, X2 = check_pair(X1, X2)
     y, group = np.asarray(y), np.asarray(group)
     if y.shape != (X1.shape[1],) or group.shape != y.shape:
         raise ValueError(f"y and group must be (n,) with n = {X1.shape[1]}, got {y.shape}, {group.shape}")
@@ -177,19 +161,19 @@ def transfer_trial(X1, X2, y, group, group_y, *, seed: int, k: int = 8, steps: i
     return out
 
 
-def transfer_claims(chapter: str, trials) -> list:
-    """Claims of CA+PA against CA, paired over the trials of ``trials`` (a DataFrame of
-    :func:`transfer_trial` rows): CMAE and NCMAE lower, top-1 and top-3 accuracy (in %) higher.
-    The paper column holds :data:`PAPER_UTD_MHAD`, measured on another data set."""
-    from lambdalib.book.claims import compare
+def run_transfer(watch: dict, sizes: TransferSizes, seeds):
+    """:func:`transfer_trial` on ``watch`` (a :func:`load_watch_pairs` dict) for every seed at
+    ``sizes``, as a DataFrame (one row a trial)."""
+    import pandas as pd
 
-    t = trials.sort_values("seed")
-    rows = [("CMAE", "cmae", "lower", 1.0), ("NCMAE", "ncmae", "lower", 1.0),
-            ("top-1 %", "top1", "higher", 100.0), ("top-3 %", "top3", "higher", 100.0)]
-    out = []
-    for label, key, direction, scale in rows:
-        paper = PAPER_UTD_MHAD.get(key, (None, None))
-        out.append(compare(chapter, f"transfer, watch acc -> gyro: {label}, CA -> CA+PA",
-                           scale * t[f"ca_{key}"].to_numpy(), scale * t[f"pa_{key}"].to_numpy(),
-                           direction=direction, paper_baseline=paper[0], paper_treatment=paper[1]))
-    return out
+    return pd.DataFrame([transfer_trial(watch["X1"], watch["X2"], watch["y"], watch["group"], watch["group_y"],
+                                        seed=s, k=sizes.k, steps=sizes.steps, batch_size=sizes.batch_size)
+                         for s in seeds])
+
+
+def transfer_readings(trials, watch: dict, sizes: TransferSizes) -> dict:
+    """The transfer runs' numbers quoted in the chapter's text (prefixed ``tr_``): the window
+    sizes, the number of windows, the mean test split, and CA+PA's CMAE as a fraction of CA's."""
+    return dict(tr_width=sizes.width, tr_step=sizes.step, tr_k=sizes.k, tr_windows=watch["y"].size,
+                tr_n_test=int(trials["n_test"].mean()),
+                tr_cmae_ratio=float((trials["pa_cmae"] / trials["ca_cmae"]).mean()))

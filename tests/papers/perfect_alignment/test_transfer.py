@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lambdalib.papers.perfect_alignment import solver as pa
+from lambdalib.book.profiles import get_sizes
 from lambdalib.papers.perfect_alignment import transfer as tr
+from lambdalib.papers.perfect_alignment.synthetic import gmm_latents, make_modalities
 
 
 def test_window_features_match_a_loop():
@@ -35,8 +36,8 @@ def test_split_is_a_stratified_partition():
 
 def test_pa_on_top_of_ca_aligns_exactly_on_linear_modalities():
     rng = np.random.default_rng(0)
-    Z, labels = pa.gmm_latents(600, rng)                                    # (2, 600)
-    X1, X2, _ = pa.make_modalities(Z, 4, rng)                               # (4, 600) each
+    Z, labels = gmm_latents(600, rng)                                    # (2, 600)
+    X1, X2, _ = make_modalities(Z, 4, rng)                               # (4, 600) each
     group = np.arange(600)                                                  # every sample its own recording
     out = tr.transfer_trial(X1, X2, labels, group, labels, seed=0, k=2, steps=50, batch_size=64)
     assert out["n_labelled"] + out["n_align"] + out["n_val"] + out["n_test"] == 600
@@ -45,3 +46,18 @@ def test_pa_on_top_of_ca_aligns_exactly_on_linear_modalities():
     assert out["pa_top1"] > 0.9 and out["pa_top3"] == 1.0                  # two well-separated classes
     with pytest.raises(ValueError):
         tr.transfer_trial(X1, X2, labels[:10], group, labels, seed=0)
+
+
+def test_run_transfer_is_one_trial_per_seed_and_readings():
+    rng = np.random.default_rng(1)
+    Z, labels = gmm_latents(300, rng)
+    X1, X2, _ = make_modalities(Z, 3, rng)
+    watch = dict(X1=X1, X2=X2, y=labels, group=np.arange(300), group_y=labels)
+    sizes = get_sizes("perfect_alignment.transfer", "quick", k=2, steps=10, batch_size=32)
+    trials = tr.run_transfer(watch, sizes, [4, 5])
+    assert trials["seed"].tolist() == [4, 5]
+    one = tr.transfer_trial(X1, X2, labels, np.arange(300), labels, seed=5, k=2, steps=10, batch_size=32)
+    assert trials.iloc[1].to_dict() == one
+    r = tr.transfer_readings(trials, watch, sizes)
+    assert (r["tr_width"], r["tr_k"], r["tr_windows"]) == (sizes.width, 2, 300)
+    assert r["tr_n_test"] == int(trials["n_test"].mean()) and 0 < r["tr_cmae_ratio"] < 1
