@@ -260,7 +260,7 @@ def claims_dir(directory: str | os.PathLike | None = None) -> Path:
         return Path(directory)
     if os.environ.get(ENV_DIR):
         return Path(os.environ[ENV_DIR])
-    return Path(__file__).resolve().parents[1] / "claims"
+    return Path(__file__).resolve().parents[2] / "claims"
 
 
 def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLike | None = None,

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 CLAIMS = ROOT / "claims"
 NAMES = sorted(p.stem for p in CHAPTERS.glob("*.md"))
