@@ -23,9 +23,10 @@ import torch
 from lambdalib.core.checks import check_choice
 
 __all__ = [
-    "linear_beta_schedule", "cosine_beta_schedule", "GaussianDiffusion", "extract",
+    "linear_beta_schedule", "cosine_beta_schedule", "GaussianDiffusion", "T_SAMPLING", "extract",
 ]
 
+T_SAMPLING = ("per_batch", "per_sample")  # how a minibatch draws its diffusion steps
 ModelFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -88,6 +89,18 @@ class GaussianDiffusion:
             setattr(self, name, value.to(device=self.device, dtype=torch.float32))
 
     # ----- forward process -------------------------------------------------------------------
+    def sample_timesteps(self, b: int, *, rule: str = "per_batch",
+                         generator: torch.Generator | None = None) -> torch.Tensor:
+        """Diffusion steps for a minibatch of ``b``: ``(b,)`` int64 on this diffusion's device.
+
+        ``rule="per_batch"`` draws ONE t ~ U{0, ..., T-1} shared by the whole minibatch, as both
+        LaMbDA papers train (LaMbDA-short section 3, LaMbDA-long Algorithm 1 step 1);
+        ``"per_sample"`` draws one t per sample (the DDPM default; it uses b draws of ``generator``).
+        """
+        check_choice("t_sampling", rule, T_SAMPLING)
+        t = torch.randint(self.timesteps, (1 if rule == "per_batch" else b,), generator=generator)
+        return t.expand(b).to(self.device) if rule == "per_batch" else t.to(self.device)
+
     def q_sample(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         """x_t ~ q(x_t | x_0) in closed form (LaMbDA-short eq. 1): sqrt(abar_t) x0 + sqrt(1 - abar_t) eps."""
         return (extract(self.sqrt_alphas_cumprod, t, x0.shape) * x0
