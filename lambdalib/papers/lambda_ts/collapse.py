@@ -1,4 +1,4 @@
-"""Scale-free measures of what the aligned latent still carries (issue: "collapse" claims).
+"""Scale-free measures of what the aligned latent still carries, in place of "collapse" read off a raw variance.
 
 An absolute variance of the latent says little after a LayerNorm, whose scale the model may set
 freely. Two measures that do not depend on the scale, computed on held-out windows at a few
