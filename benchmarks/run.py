@@ -18,12 +18,12 @@ from pathlib import Path
 
 import torch
 
+from lambdalib.book.profiles import get_sizes
 from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.seed import set_seed
 from lambdalib.data.dynamics import make_pair_dataset
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.papers.lambda_ts.experiment import run_pair
-from lambdalib.papers.lambda_ts.sizes import get_profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def chapter_times() -> None:
 
 def step_times(steps: int) -> None:
     print(f"== trainer step time, quick profile, median of {steps} steps after 20 warm-up steps")
-    P = get_profile("quick")
+    P = get_sizes("lambda_ts.synthetic", "quick")
     data = make_pair_dataset("lorenz", P)
     x, y = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     times = {}
@@ -64,7 +64,7 @@ def step_times(steps: int) -> None:
 
 def sampler_times() -> None:
     print("== DDPM vs DDIM on one trained Lorenz pair (quick profile, w/o alignment, seed 0)")
-    P = get_profile("quick")
+    P = get_sizes("lambda_ts.synthetic", "quick")
     data = make_pair_dataset("lorenz", P)
     table = run_pair("lorenz", profile=P, aligned=False, seed=0, device="cpu", data=data, progress=False,
                      ddim_fractions=(10, 20)).samplers

@@ -1,8 +1,9 @@
-"""One cross-modal experiment: train the pair p(X|Y), p(Y|X) on paired windows, sample, score.
+"""One cross-modal experiment: build and train the pair p(X|Y), p(Y|X) on paired windows, sample, score.
 
-This is what a cell of LaMbDA Table 2 is: one system, with or without alignment, one seed.
+This is what a cell of LaMbDA-long Table 2 is: one system, with or without alignment, one seed.
 :func:`run_pair` is a pure function of its arguments (data generated inside from the system
-name), so seeds and variants can run in separate processes.
+name), so seeds and variants can run in separate processes. :func:`build_pair`,
+:func:`conditional_sample` and :func:`encoder_latents` serve the gait runs as well.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserCon
 from lambdalib.papers.lambda_ts.sizes import Profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
-__all__ = ["DIRECTIONS", "PairResult", "conditional_sample", "eval_indices", "run_pair",
-           "sampler_comparison"]
+__all__ = ["DIRECTIONS", "PairResult", "build_pair", "conditional_sample", "encoder_latents", "eval_indices",
+           "latent_variance_ratio", "run_pair", "sampler_comparison"]
 
 # "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
 DIRECTIONS = ("X|Y", "Y|X")
@@ -42,6 +43,17 @@ class PairResult:
     samples: dict[str, np.ndarray]  # direction -> (n_eval, L, c) generated windows, normalised
     train_seconds: float            # wall time of training
     samplers: pd.DataFrame | None   # DDPM vs DDIM on the same models (see sampler_comparison)
+
+
+def build_pair(cx: int, cy: int, profile: Profile, *, shared_encoder: bool = False):
+    """p(X|Y) and p(Y|X) for ``cx`` and ``cy`` channels, built in that order; with
+    ``shared_encoder`` (LaMbDA-long A.5) both use ONE encoder (and diffusion-step MLP) over their
+    own input projections, with modality-specific decoders."""
+    model_x = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cx, cy))
+    model_y = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cy, cx))
+    if shared_encoder:
+        model_y.encoder, model_y.time_mlp = model_x.encoder, model_x.time_mlp
+    return model_x, model_y
 
 
 def eval_indices(n_test: int, n_eval: int) -> np.ndarray:
@@ -74,6 +86,22 @@ def conditional_sample(model: torch.nn.Module, diffusion: GaussianDiffusion, con
 
 
 @torch.no_grad()
+def encoder_latents(model: ConditionalDenoiser, diffusion: GaussianDiffusion, x0: np.ndarray, t: int, *,
+                    seed: int = 0, batch: int = 512) -> np.ndarray:
+    """The aligned latent Z_t = h(x_t, t) (LaMbDA-long Algorithm 1, step 5) of clean windows ``x0 (b, L, c)``
+    noised to step ``t`` (LaMbDA-short eq. 1) with noise drawn from ``seed``: ``(b, L, d)``."""
+    device = next(model.parameters()).device
+    x0 = torch.from_numpy(np.ascontiguousarray(x0, dtype=np.float32))
+    eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    out = []
+    for start in range(0, len(x0), batch):
+        tt = torch.full((len(x0[start:start + batch]),), t, device=device)
+        x_t = diffusion.q_sample(x0[start:start + batch].to(device), tt, eps[start:start + batch].to(device))
+        out.append(model.encode(x_t, tt)[0].cpu())                      # (batch, L, d)
+    return torch.cat(out).numpy()
+
+
+@torch.no_grad()
 def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, torch.Tensor]],
                        diffusion: GaussianDiffusion, *, ddim_fractions: tuple[int, ...] = (10, 20),
                        seed: int = 0) -> tuple[pd.DataFrame, dict[str, torch.Tensor]]:
@@ -98,6 +126,16 @@ def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, to
     return pd.DataFrame(rows), ddpm_samples
 
 
+def latent_variance_ratio(histories: dict[str, list[pd.DataFrame]], column: str = "z_var_y",
+                          fraction: float = 0.1) -> float:
+    """Within-window latent variance (``column`` of the trainer's history) over the last
+    ``fraction`` of training, summed over runs, LaMbDA over w/o align; ``histories`` maps those two
+    variants to their runs' histories. Far below 1: the alignment terms collapsed the latents."""
+    def final(variant):
+        return sum(h[column].iloc[-max(1, int(len(h) * fraction)):].mean() for h in histories[variant])
+    return float(final("LaMbDA") / final("w/o align"))
+
+
 def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
              progress: bool = True, data: PairedWindows | None = None,
              ddim_fractions: tuple[int, ...] = (), **train_overrides) -> PairResult:
@@ -109,9 +147,7 @@ def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device:
     set_seed(seed)
     dev = resolve_device(device)
     data = data if data is not None else make_pair_dataset(system, profile)
-    cx, cy = data.x_train.shape[-1], data.y_train.shape[-1]
-    model_x = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cx, cy))
-    model_y = ConditionalDenoiser(DenoiserConfig.from_profile(profile, cy, cx))
+    model_x, model_y = build_pair(data.x_train.shape[-1], data.y_train.shape[-1], profile)
     diffusion = GaussianDiffusion(profile.timesteps, profile.schedule, device=dev)
     config = TrainConfig.from_profile(profile, align=aligned, **train_overrides)
     trainer = PairTrainer(model_x, model_y, diffusion, config, device=device)

@@ -1,4 +1,4 @@
-"""Figures shared by the chapters: the data, training curves, conditional samples.
+"""Every figure of the LaMbDA chapters: the data, training curves, conditional samples, latents, probes.
 
 Every function draws on a new figure and returns it; axes carry labels with units.
 """
@@ -10,11 +10,14 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.data.dynamics import PairedWindows
+from lambdalib.data.gait import GaitData, continuous_windows, task_name
+from lambdalib.data.gait.simulated import G
 from lambdalib.papers.lambda_ts.experiment import PairResult
-from lambdalib.papers.lambda_ts.synthetic import variant_name
+from lambdalib.papers.lambda_ts.synthetic import histories, variant_name
 
-__all__ = ["plot_pair_data", "plot_training_curves", "plot_loss_curves", "plot_samples", "plot_cycles",
-           "plot_umap_grid", "plot_step_curves", "plot_probe_bars", "variant_color", "VARIANT_COLORS"]
+__all__ = ["plot_pair_data", "plot_gait_curves", "plot_grf", "plot_continuous_window", "plot_training_curves",
+           "plot_loss_curves", "plot_samples", "plot_cycles", "plot_failures", "plot_umap_grid", "plot_step_curves",
+           "plot_probe_bars", "variant_color", "VARIANT_COLORS"]
 
 VARIANT_COLORS = {"w/o align": "tab:blue", "LaMbDA": "tab:red"}
 
@@ -37,13 +40,77 @@ def plot_pair_data(data: PairedWindows, names: tuple[str, str], units: tuple[str
     return fig
 
 
+PHASE = np.arange(150) / 1.5  # % of the stride at each of the 150 phase samples, from heel strike
+
+
+def plot_gait_curves(data: GaitData, *, speed: float = 1.0, inclines=(-10, -5, 0, 5, 10)) -> plt.Figure:
+    """Right-leg sagittal joint angles (top) and joint moments (bottom) at ``speed``, mean over
+    all subjects' strides, one line per incline, against the gait phase."""
+    fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), sharex=True)
+    for incline in inclines:
+        for col, joint in enumerate(("hip", "knee", "ankle")):
+            for row, (kind, scale) in enumerate((("kinematics/jointangles", 1.0), ("kinetics/jointmoment", 1e-3))):
+                strides = data.windows([f"{kind}/right/{joint}/x"], tasks=[task_name(speed, incline)])[..., 0]
+                axes[row, col].plot(PHASE, scale * strides.mean(axis=0), label=f"{incline:+g} deg")
+    for col, joint in enumerate(("hip", "knee", "ankle")):
+        axes[0, col].set_ylabel(f"{joint} angle, deg (simulated)")
+        axes[1, col].set_ylabel(f"{joint} moment, N m/kg (simulated)")
+        axes[1, col].set_xlabel("gait phase, % of stride")
+    axes[0, 0].legend(title="incline", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _body_weights(data: GaitData, subject: str, force: np.ndarray) -> np.ndarray:
+    """A force of ``subject`` in N, in body weights."""
+    return force / (data.subjects.loc[subject, "mass_kg"] * G)
+
+
+def plot_grf(data: GaitData, *, speeds=(0.8, 1.0, 1.2), incline: float = 0.0) -> plt.Figure:
+    """Right-leg vertical (left) and horizontal (right) GRF in body weights, mean over all
+    subjects' strides, one line per speed, against the gait phase."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for speed in speeds:
+        for ax, axis in zip(axes, ("z", "x")):
+            channel = f"kinetics/forceplate/right/force/{axis}"
+            bw = [_body_weights(data, s, data.get(s, task_name(speed, incline), channel)) for s in data.subject_names]
+            ax.plot(PHASE, np.concatenate(bw).mean(axis=0), label=f"{speed:g} m/s")
+    axes[0].set_ylabel("vertical GRF, body weights (simulated)")
+    axes[1].set_ylabel("horizontal GRF, body weights (simulated)")
+    for ax in axes:
+        ax.set_xlabel("gait phase, % of stride")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_continuous_window(data: GaitData, *, speed: float = 1.0, incline: float = 0.0) -> plt.Figure:
+    """The first 100 Hz window (:func:`lambdalib.data.gait.continuous_windows`) of the first
+    subject at (``speed``, ``incline``): knee angle (top) and vertical GRF in body weights
+    (bottom) against time, heel strikes dashed."""
+    channels = ["kinematics/jointangles/right/knee/x", "kinetics/forceplate/right/force/z"]
+    windows, labels = continuous_windows(data, channels)                    # (b, 300, 2), 100 Hz
+    subject, task = data.subject_names[0], task_name(speed, incline)
+    first = windows[((labels.subject == subject) & (labels.task == task)).to_numpy()][0]
+    t = np.arange(len(first)) / 100.0                                       # s
+    strikes = np.cumsum(data.stride_seconds[subject][task])
+    fig, axes = plt.subplots(2, 1, figsize=(8, 4.5), sharex=True)
+    axes[0].plot(t, first[:, 0])
+    axes[1].plot(t, _body_weights(data, subject, first[:, 1]))
+    for ax in axes:
+        for strike in strikes[strikes < t[-1]]:
+            ax.axvline(strike, color="grey", ls="--", lw=0.8)
+    axes[0].set_ylabel("knee angle, deg\n(simulated)")
+    axes[1].set_ylabel("vertical GRF,\nbody weights (simulated)")
+    axes[1].set_xlabel("time, s")
+    fig.tight_layout()
+    return fig
+
+
 def plot_training_curves(results: list[PairResult], columns: dict[str, str], smooth: int = 25) -> plt.Figure:
     """One panel per loss column (``{column: y-axis label}``): the running mean over ``smooth``
     steps, mean over seeds as a line and min-max over seeds as a band, per variant."""
-    histories: dict[str, list] = {}
-    for r in results:
-        histories.setdefault(variant_name(r), []).append(r.history)
-    return plot_loss_curves(histories, columns, smooth)
+    return plot_loss_curves(histories(results), columns, smooth)
 
 
 def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str, str],
@@ -107,6 +174,16 @@ def plot_cycles(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.n
                 ax.set_xlabel("gait cycle [%]")
     fig.tight_layout()
     return fig
+
+
+def plot_failures(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.ndarray]], units: dict[str, str],
+                  errors: dict[str, dict[str, np.ndarray]], *, variant: str = "LaMbDA", n: int = 3) -> plt.Figure:
+    """:func:`plot_cycles` of ``variant``'s ``n`` worst windows per signal (largest ``errors``,
+    worst first; solid, dashed, dotted), every variant's samples of those windows beside the real ones."""
+    worst = {name: np.argsort(errors[variant][name])[-n:][::-1] for name in real}
+    return plot_cycles({name: real[name][worst[name]] for name in real},
+                       {v: {name: gen[name][worst[name]] for name in real} for v, gen in generated.items()},
+                       units, windows=list(range(n)))
 
 
 def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray, seed: int,

@@ -1,11 +1,12 @@
-"""The geometry of the two encoders' latents (LaMbDA Figure 3 and Figure 8).
+"""The geometry of the two encoders' latents (LaMbDA-long Figure 3 and Figure 8).
 
 Given a trained pair, the latents Z_X = h_X(X_t, t) and Z_Y = h_Y(Y_t, t) of the same held-out
 windows can be compared in three ways:
 
 - :func:`matched_correlation`: the Pearson correlation of latent coordinate k of Z_X with
-  coordinate k of Z_Y, averaged over k (tokens centred per position, see :func:`_tokens`). This is what LaMbDA's alignment asks for (the same
-  coordinates, eq. 4-5) and what its Figure 3 (right, top) plots.
+  coordinate k of Z_Y, averaged over k (tokens centred per position, see :func:`_tokens`). This
+  is what LaMbDA's alignment asks for (the same coordinates, LaMbDA-long eq. 4-5) and what its
+  Figure 3 (right, top) plots.
 - :func:`canonical_correlations`: the correlations of the best-matched linear combinations
   (CCA). They do not care which coordinate is which, so they say whether the two latents share
   information at all; an unaligned pair can share a lot while its matched coordinates do not.
@@ -19,10 +20,11 @@ import pandas as pd
 
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.gait import encoder_latents, load_pair
+from lambdalib.papers.lambda_ts.experiment import encoder_latents
+from lambdalib.papers.lambda_ts.gait_runs import load_pair
 
 __all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding", "run_latents",
-           "correlation_table"]
+           "correlation_table", "run_correlations"]
 
 
 def _tokens(z: np.ndarray) -> np.ndarray:
@@ -92,9 +94,9 @@ def umap_embedding(z_x: np.ndarray, z_y: np.ndarray, *, seed: int = 0, n_neighbo
     return reducer.fit_transform(pooled)
 
 
-# ----- over the runs of lambdalib.papers.lambda_ts.gait.run_gait ---------------------------------------------
+# ----- over the runs of lambdalib.papers.lambda_ts.gait_runs.run_gait ---------------------------------------
 def run_latents(run: pd.Series, fold, diffusion: GaussianDiffusion, *, t: int = 0, split: str = "test"):
-    """``(Z_X, Z_Y)`` of a cached gait run (a row of :func:`~lambdalib.papers.lambda_ts.gait.run_gait`) on
+    """``(Z_X, Z_Y)`` of a cached gait run (a row of :func:`~lambdalib.papers.lambda_ts.gait_runs.run_gait`) on
     its fold's ``"test"`` or ``"train"`` windows at diffusion step ``t``: two ``(b, n, d)``."""
     check_choice("split", split, ("train", "test"))
     model_x, model_y = load_pair(run)
@@ -115,3 +117,9 @@ def correlation_table(runs: pd.DataFrame, folds: dict, diffusion: GaussianDiffus
                                        seed=int(run["seed"]))
         rows.append(curve.assign(pair=run["pair"], variant=run["variant"], held_out=run["held_out"], seed=run["seed"]))
     return pd.concat(rows, ignore_index=True)
+
+
+def run_correlations(corr: pd.DataFrame) -> pd.DataFrame:
+    """Each run's matched correlation averaged over the steps of a :func:`correlation_table`:
+    one row per (pair, variant, held_out, seed)."""
+    return corr.groupby(["pair", "variant", "held_out", "seed"])["matched"].mean().reset_index()

@@ -1,6 +1,12 @@
 """LaMbDA's experiment sizes (LaMbDA-long appendix A.6), registered with :mod:`lambdalib.book.profiles`.
 
-- ``lambda_ts.synthetic``: Lorenz and double pendulum (LaMbDA-long A.2, Table 2)
+Read them with ``get_sizes("<experiment>", profile)``; ``profile`` is "quick" (a laptop CPU,
+minutes) or "paper" (the paper's sizes, meant for a GPU).
+
+- ``lambda_ts.synthetic``  :class:`Profile`: Lorenz and double pendulum (LaMbDA-long A.2, Table 2)
+- ``lambda_ts.gait``       :class:`GaitSizes`: the gait chapters (LaMbDA-long Tables 1, 3-5,
+  Figure 3): a :class:`Profile` plus the folds and the simulated strides
+- ``lambda_ts.gait_data``  :class:`CohortSizes`: the simulated cohort the gait-data chapter checks
 """
 
 from __future__ import annotations
@@ -10,20 +16,20 @@ from dataclasses import asdict, dataclass, fields
 from lambdalib.book.profiles import get_sizes, register
 from lambdalib.core.checks import check_choice
 
-__all__ = ["Profile", "get_profile"]
+__all__ = ["Profile", "GaitSizes", "CohortSizes", "run_sizes", "get_profile"]
 
 
 @dataclass(frozen=True)
 class Profile:
-    """All sizes of one cross-modal diffusion experiment (LaMbDA appendix A.6)."""
+    """All sizes of one cross-modal diffusion experiment (LaMbDA-long appendix A.6)."""
 
     name: str
-    # --- data (LaMbDA A.2 / A.6.3) ---
+    # --- data (LaMbDA-long A.2 / A.6.3) ---
     subsample: int = 1          # keep every k-th RK4 step (dt = 0.01 * subsample)
     window: int = 300           # L: samples per window (paper: 300)
     stride: int = 10            # step between training windows (paper: 96.67% overlap -> 10)
     test_fraction: float = 0.2  # held-out contiguous tail of the trajectory
-    # --- denoiser (A.6.2) ---
+    # --- denoiser (LaMbDA-long A.6.2) ---
     d_model: int = 128          # model width d (paper: 128)
     n_heads: int = 8            # attention heads
     n_enc_layers: int = 4       # encoder layers: the encoder output is the aligned latent Z
@@ -32,7 +38,7 @@ class Profile:
     # --- diffusion ---
     timesteps: int = 1000       # T (the paper does not state it; 1000 is the DDPM default)
     schedule: str = "linear"    # beta schedule: "linear" (DDPM) or "cosine" (Nichol & Dhariwal)
-    # --- alignment (LaMbDA eq. 3-6) ---
+    # --- alignment (LaMbDA-long eq. 3-6) ---
     align_window: int = 30      # S: window length in samples, P = L // S windows
     tau: float = 0.1            # InfoNCE temperature
     # --- training ---
@@ -64,8 +70,42 @@ class Profile:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class GaitSizes(Profile):
+    """The gait chapters' sizes: a :class:`Profile` (``window`` = L after averaging every
+    ``subsample`` samples of the 300-sample windows) plus the leave-one-subject-out folds."""
+
+    n_folds: int = 10           # held-out subjects (folds) of the generation, ablation and geometry chapters
+    n_probe_folds: int = 10     # held-out subjects of the probing chapter: the first n_probe_folds of those
+    n_strides: int = 50         # simulated strides per (subject, task); the real file has about 50
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.n_probe_folds > self.n_folds:
+            raise ValueError(f"n_probe_folds ({self.n_probe_folds}) must be <= n_folds ({self.n_folds})")
+
+
+@dataclass(frozen=True)
+class CohortSizes:
+    """The simulated cohort of the gait-data chapter."""
+
+    name: str
+    n_strides: int = 50         # simulated strides per (subject, task, leg); the real file has about 50
+
+
+def run_sizes(sizes: Profile) -> dict:
+    """The fields of ``sizes`` that one training run depends on (:class:`Profile`'s): what a run
+    cache fingerprints. A :class:`GaitSizes`' fold counts choose runs, they do not change one."""
+    return {f.name: getattr(sizes, f.name) for f in fields(Profile)}
+
+
+def _gait(base: Profile, **changes) -> GaitSizes:
+    """``base``'s sizes as :class:`GaitSizes`, with ``changes``."""
+    return GaitSizes(**{**base.to_dict(), **changes})
+
+
 PROFILES = {  # registered as "lambda_ts.synthetic"
-    # The paper's sizes (LaMbDA A.2, A.6.2-3); meant for a GPU.
+    # The paper's sizes (LaMbDA-long A.2, A.6.2-3); meant for a GPU.
     "paper": Profile(name="paper"),
     # A laptop CPU in minutes: about the paper's window span (320 RK4 steps = 3.2 s) decimated 8x
     # to L = 40; a model 4x narrower with 1 + 1 layers instead of 4 + 4 and 2 heads (CPU
@@ -77,11 +117,26 @@ PROFILES = {  # registered as "lambda_ts.synthetic"
         ema_decay=0.99, n_eval=96,
     ),
 }
-
-
 register("lambda_ts.synthetic", PROFILES)
+
+register("lambda_ts.gait", {
+    # The paper: windows of L = 300 samples (two strides, LaMbDA-long 4), S = 30, 10 folds.
+    "paper": _gait(PROFILES["paper"], subsample=1, window=300, align_window=30,
+                   n_folds=10, n_probe_folds=10, n_strides=50),
+    # The quick synthetic sizes, with every 10 samples averaged (L = 30, S = 10), 600 steps, and
+    # 3 folds. Probing holds out 2 (the first two of the 3), so that 5 objectives x 3 pairs x
+    # folds fit its 8-minute CPU budget from a cold run cache (3 folds: 45 pairs, ~11.5 minutes).
+    "quick": _gait(PROFILES["quick"], subsample=10, window=30, align_window=10, steps=600, n_eval=96,
+                   n_folds=3, n_probe_folds=2, n_strides=12),
+})
+
+register("lambda_ts.gait_data", {
+    "paper": CohortSizes(name="paper", n_strides=50),   # about the real file's count
+    "quick": CohortSizes(name="quick", n_strides=20),
+})
 
 
 def get_profile(name: str, **overrides) -> Profile:
-    """LaMbDA's synthetic-system sizes at profile ``name`` (``get_sizes("lambda_ts.synthetic", ...)``)."""
+    """``get_sizes("lambda_ts.synthetic", name, **overrides)``. Kept only while
+    ``tests/data/test_dynamics.py`` imports it; lambdalib and the chapters call ``get_sizes``."""
     return get_sizes("lambda_ts.synthetic", name, **overrides)

@@ -1,7 +1,9 @@
-"""The synthetic-systems study of LaMbDA Table 2: runs over seeds, a tidy table, the claims.
+"""The synthetic-systems study of LaMbDA-long Table 2: runs over seeds and the tables read off them.
 
 Shared by the Lorenz and double-pendulum chapters; each cell of Table 2 is one
-:func:`~lambdalib.papers.lambda_ts.experiment.run_pair` per seed and variant.
+:func:`~lambdalib.papers.lambda_ts.experiment.run_pair` per seed and variant, at the sizes
+``get_sizes("lambda_ts.synthetic", profile)``. The claims are built in
+:mod:`lambdalib.papers.lambda_ts.claims`.
 """
 
 from __future__ import annotations
@@ -11,24 +13,15 @@ import json
 
 import pandas as pd
 
-from lambdalib.book.claims import Claim, compare, threshold
+from lambdalib.book.profiles import get_sizes
 from lambdalib.book.sweep import expand_grid, sweep
-from lambdalib.core.metrics import plateau_ratio
+from lambdalib.core.metrics import mse_up_to_sign, plateau_ratio
 from lambdalib.core.seed import resolve_device
 from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
 from lambdalib.papers.lambda_ts.experiment import DIRECTIONS, PairResult, run_pair
-from lambdalib.papers.lambda_ts.sizes import get_profile
 
-__all__ = ["PAPER_TABLE2", "VARIANTS", "table2_task", "run_table2", "results_frame", "table2_claims",
-           "data_fingerprint", "sampler_table", "sampler_claims", "variant_name", "latent_variance_ratio", "ddim_summary"]
-
-# LaMbDA Table 2 (long paper; the same numbers in the short paper's Table 2): test MSE
-# (w/o align, LaMbDA) per system and direction. Reference values only: ours are computed.
-PAPER_TABLE2 = {
-    ("lorenz", "X|Y"): (0.678, 0.425), ("lorenz", "Y|X"): (0.135, 0.004),
-    ("pendulum_nonchaotic", "X|Y"): (2.5e-3, 2.5e-3), ("pendulum_nonchaotic", "Y|X"): (6.6e-3, 6.4e-3),
-    ("pendulum_chaotic", "X|Y"): (0.042, 0.028), ("pendulum_chaotic", "Y|X"): (0.031, 0.021),
-}
+__all__ = ["VARIANTS", "table2_task", "run_table2", "data_fingerprint", "variant_name", "histories",
+           "results_frame", "up_to_sign", "sampler_table", "ddim_summary"]
 
 # The two columns of Table 2. Both keep mutual conditioning and the energy terms.
 VARIANTS = {"w/o align": False, "LaMbDA": True}
@@ -37,8 +30,8 @@ VARIANTS = {"w/o align": False, "LaMbDA": True}
 def table2_task(system: str, profile: str, aligned: bool, seed: int, device: str = "auto",
                 compare_samplers: bool = False) -> dict:
     """One Table 2 run, as a :func:`~lambdalib.book.sweep.sweep` task: ``{"result": PairResult}``."""
-    result = run_pair(system, profile=get_profile(profile), aligned=aligned, seed=seed, device=device,
-                      progress=False, ddim_fractions=(10, 20) if compare_samplers else ())
+    result = run_pair(system, profile=get_sizes("lambda_ts.synthetic", profile), aligned=aligned, seed=seed,
+                      device=device, progress=False, ddim_fractions=(10, 20) if compare_samplers else ())
     return {"result": result}
 
 
@@ -52,11 +45,11 @@ def run_table2(system: str, profile: str, seeds: list[int], *, device: str = "au
     case. With ``cache_dir``, finished runs are kept and not run again (keyed by the config,
     the data fingerprint and the lambdalib version).
     """
+    sizes = get_sizes("lambda_ts.synthetic", profile)
     grid = {"seed": list(seeds), "aligned": list(VARIANTS.values())}
     fixed = {"system": system, "profile": profile, "device": device, "compare_samplers": compare_samplers}
     configs = [{**fixed, **c} for c in expand_grid(grid)]
-    fingerprint = data_fingerprint(make_pair_dataset(system, get_profile(profile))) + json.dumps(
-        get_profile(profile).to_dict(), sort_keys=True)
+    fingerprint = data_fingerprint(make_pair_dataset(system, sizes)) + json.dumps(sizes.to_dict(), sort_keys=True)
     table = sweep(table2_task, configs, client=scheduler, cache_dir=cache_dir, fingerprint=fingerprint,
                   gpu=resolve_device(device).type == "cuda")
     return list(table["result"])
@@ -75,6 +68,14 @@ def variant_name(result: PairResult) -> str:
     return next(name for name, aligned in VARIANTS.items() if aligned == result.aligned)
 
 
+def histories(results: list[PairResult]) -> dict[str, list[pd.DataFrame]]:
+    """The runs' per-step loss histories by variant, in run order: ``{variant: [history, ...]}``."""
+    out: dict[str, list[pd.DataFrame]] = {}
+    for r in results:
+        out.setdefault(variant_name(r), []).append(r.history)
+    return out
+
+
 def results_frame(results: list[PairResult]) -> pd.DataFrame:
     """One row per (system, variant, seed, direction): test MSE, convergence ratio, train time."""
     rows = []
@@ -86,16 +87,13 @@ def results_frame(results: list[PairResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def table2_claims(chapter: str, frame: pd.DataFrame, label: str) -> list[Claim]:
-    """One claim per (system, direction): "LaMbDA lowers the test MSE", paired over seeds."""
-    claims = []
-    for (system, direction), cell in frame.groupby(["system", "direction"], sort=False):
-        by_variant = cell.pivot(index="seed", columns="variant", values="mse")
-        paper_without, paper_with = PAPER_TABLE2[(system, direction)]
-        claims.append(compare(chapter, f"{label} {direction}: LaMbDA lowers test MSE",
-                              by_variant["w/o align"].to_numpy(), by_variant["LaMbDA"].to_numpy(),
-                              direction="lower", paper_baseline=paper_without, paper_treatment=paper_with))
-    return claims
+def up_to_sign(results: list[PairResult], data: PairedWindows, idx, direction: str = "X|Y") -> dict[str, float]:
+    """Per variant, the mean over seeds of the test MSE of the ``direction`` samples on the test
+    windows ``idx``, each window scored after choosing its better sign
+    (:func:`lambdalib.core.metrics.mse_up_to_sign`): for targets known only up to their sign."""
+    target = data.x_test[idx] if direction == "X|Y" else data.y_test[idx]
+    return {v: float(pd.Series([mse_up_to_sign(r.samples[direction], target) for r in results
+                                if variant_name(r) == v]).mean()) for v in VARIANTS}
 
 
 def sampler_table(results: list[PairResult]) -> pd.DataFrame:
@@ -103,31 +101,6 @@ def sampler_table(results: list[PairResult]) -> pd.DataFrame:
     the run's seed and variant."""
     return pd.concat([r.samplers.assign(seed=r.seed, variant=variant_name(r)) for r in results],
                      ignore_index=True)
-
-
-def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -> list[Claim]:
-    """The foundation's accuracy target for DDIM at T/``fraction`` steps: an MSE within 5% of
-    the full DDPM chain (ratio <= 1.05), per (seed, variant, direction) of a :func:`sampler_table`.
-
-    The speed target (>= 15x faster) is reported by :func:`ddim_summary` and the benchmarks, not
-    as a claim: wall times change from run to run, and a claims table must not.
-    """
-    key = ["seed", "variant", "direction"]
-    ddpm = comparison[comparison.sampler == "DDPM"].set_index(key)
-    steps = ddpm["steps"].iloc[0] // fraction
-    ddim = comparison[(comparison.sampler == "DDIM") & (comparison.steps == steps)].set_index(key).loc[ddpm.index]
-    return [threshold(chapter, f"DDIM at T/{fraction} steps: MSE / DDPM MSE <= 1.05",
-                      (ddim["mse"] / ddpm["mse"]).to_numpy(), reference=1.05, direction="lower",
-                      paper_text="target <= 1.05")]
-
-
-def latent_variance_ratio(results: list[PairResult], column: str = "z_var_y", fraction: float = 0.1) -> float:
-    """Within-window latent variance over the last ``fraction`` of training, LaMbDA over
-    w/o align (summed over seeds). Far below 1: the alignment terms collapsed the latents."""
-    def final(variant):
-        return sum(r.history[column].iloc[-max(1, int(len(r.history) * fraction)):].mean()
-                   for r in results if variant_name(r) == variant)
-    return float(final("LaMbDA") / final("w/o align"))
 
 
 def ddim_summary(comparison: pd.DataFrame, timesteps: int, fraction: int = 20) -> tuple[float, float]:

@@ -5,11 +5,12 @@ import pandas as pd
 import pytest
 
 from lambdalib.papers.lambda_ts import gait_probing as gp
+from lambdalib.papers.lambda_ts.claims import table3_claims
 from lambdalib.papers.lambda_ts.gait import PAIRS
 
 
 def probes_with(score, folds=("S1", "S2", "S3")):
-    """A probes frame like gl.probes_frame's: score(objective, column, fold index) -> accuracy."""
+    """A probes frame like gait_runs.probes_frame's: score(objective, column, fold index) -> accuracy."""
     rows = []
     for pair, (x, y) in PAIRS.items():
         for side, name in (("X|Y", x), ("Y|X", y)):
@@ -28,9 +29,12 @@ BASE = {"LaMbDA": 0.5, "SimCLR": 0.4, "MSE": 0.3, "Barlow": 0.2, "VICReg": 0.1}
 def test_column_of_and_ranking_follow_the_means():
     probes = probes_with(lambda o, c, i: BASE[o] + 0.01 * i)
     assert set(gp.column_of(probes)) == set(gp.COLUMNS)
+    assert gp.COLUMNS == tuple(f"{pair} {d}" for pair in PAIRS for d in ("X|Y", "Y|X"))   # the paper's order
     rank = gp.ranking(probes, "linear")
     assert rank.loc["ours"].loc["LaMbDA"].eq(1).all() and rank.loc["ours"].loc["VICReg"].eq(5).all()
     assert rank.loc["paper"].loc["LaMbDA", "angles-moments X|Y"] == 1     # 0.86, the paper's best
+    table = gp.table3(probes, "linear")
+    assert table.loc["LaMbDA", "angles-moments X|Y"] == "0.51 ± 0.01 (0.86)"
 
 
 @pytest.mark.parametrize("lambda_score, verdict", [(0.5, "reproduced"),     # best in every fold
@@ -39,7 +43,7 @@ def test_column_of_and_ranking_follow_the_means():
 def test_best_or_second_margins_give_the_verdict(lambda_score, verdict):
     noise = np.array([0.0, 0.004, -0.003])
     probes = probes_with(lambda o, c, i: (lambda_score if o == "LaMbDA" else BASE[o]) + noise[i])
-    claims = gp.table3_claims("probing", probes)
+    claims = table3_claims("probing", probes)
     columns = [c for c in claims if "best or second" in c.name]
     assert len(columns) == 12 and len(claims) == 20
     assert {c.verdict for c in columns} == {verdict}
@@ -49,4 +53,4 @@ def test_best_or_second_margins_give_the_verdict(lambda_score, verdict):
 
 def test_one_fold_is_inconclusive():
     probes = probes_with(lambda o, c, i: BASE[o], folds=("S1",))
-    assert {c.verdict for c in gp.table3_claims("probing", probes)} == {"inconclusive"}
+    assert {c.verdict for c in table3_claims("probing", probes)} == {"inconclusive"}
