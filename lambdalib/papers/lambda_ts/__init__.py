@@ -19,6 +19,8 @@ whose equations (1)-(6) this package follows where the two disagree). Equations 
 - :mod:`~lambdalib.papers.lambda_ts.gait_tables`      Tables 1, 4, 5 and Figure 2's data from the gait runs
 - :mod:`~lambdalib.papers.lambda_ts.gait_probing`     Table 3: task probes of five objectives, table and ranking
 - :mod:`~lambdalib.papers.lambda_ts.latent_geometry`  Figures 3 and 8: matched and canonical latent correlation, UMAP
+- :mod:`~lambdalib.papers.lambda_ts.collapse`         scale-free collapse measures: within-window share, ridge probe z -> x0
+- :mod:`~lambdalib.papers.lambda_ts.shortcut`         how low an alignment loss goes on latents built from (window, t) alone
 - :mod:`~lambdalib.papers.lambda_ts.claims`           every claim of the LaMbDA chapters
 - :mod:`~lambdalib.papers.lambda_ts.figures`          every figure of the LaMbDA chapters
 
