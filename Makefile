@@ -35,6 +35,9 @@ CHAPTERS_MD := $(sort $(wildcard chapters/*.md))
 NOTEBOOKS := $(CHAPTERS_MD:.md=.ipynb)
 # Chapters run with chapters/ as the working directory, as under Jupyter and nbval.
 PAPERMILL_CWD := chapters
+# Only the book's own re-runs (run-<chapter>, chapters, sweep) write the committed claims/; any
+# other run of a chapter writes runs/claims/ (lambdalib.book.claims.claims_dir).
+BOOK_CLAIMS := LAMBDABOOK_CLAIMS_DIR=$(CURDIR)/claims
 JB_FLAGS := -W -n --keep-going
 
 # Nothing a run does may write to $HOME: every cache and config goes under _build/.cache/.
@@ -97,7 +100,7 @@ run-%: $(VENV_STAMP) | $(CACHE)  ## re-run one chapter, e.g. make run-lorenz
 	  [c['metadata'].pop('tags') for c in nb['cells'] if c['metadata'].get('tags') == []]; \
 	  json.dump(nb, open(p, 'w'), indent=1, ensure_ascii=False)" chapters/$*.ipynb
 	$(BIN)/jupytext --to ipynb --update chapters/$*.md
-	$(BIN)/papermill chapters/$*.ipynb chapters/$*.ipynb --cwd $(PAPERMILL_CWD) --kernel python3
+	$(BOOK_CLAIMS) $(BIN)/papermill chapters/$*.ipynb chapters/$*.ipynb --cwd $(PAPERMILL_CWD) --kernel python3
 	@echo "== chapters/$*: done"
 
 book: $(VENV_STAMP) chapters html  ## everything: venv, all chapters re-run, the book
@@ -138,7 +141,7 @@ SCHEDULER ?=
 sweep: $(VENV_STAMP) | $(CACHE)  ## a chapter's grid over more seeds: make sweep CHAPTER=lorenz SEEDS=10
 	@test -f chapters/$(CHAPTER).ipynb || { echo "no chapters/$(CHAPTER).ipynb" >&2; exit 1; }
 	mkdir -p runs/cache
-	$(BIN)/papermill chapters/$(CHAPTER).ipynb runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb --cwd $(PAPERMILL_CWD) \
+	$(BOOK_CLAIMS) $(BIN)/papermill chapters/$(CHAPTER).ipynb runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb --cwd $(PAPERMILL_CWD) \
 	  --kernel python3 -p n_seeds $(SEEDS) -p profile $(PROFILE) -p device $(DEVICE) \
 	  -p cache_dir $(CURDIR)/runs/cache $(if $(SCHEDULER),-p scheduler $(SCHEDULER))
 	@echo "claims/$(CHAPTER).json updated from $(SEEDS) seeds; executed notebook: runs/$(CHAPTER)-$(PROFILE)-$(SEEDS).ipynb"

@@ -60,9 +60,9 @@ from typing import Any, Callable
 import dask
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
 import lambdalib
+from lambdalib.core.progress import progress_bar, stderr_to_terminal
 
 __all__ = ["expand_grid", "config_key", "sweep", "SweepError"]
 
@@ -184,11 +184,15 @@ def _connect(client: Any, n_workers: int | None, gpu: bool):
         # small tensors then go through mmap/munmap: a LaMbDA training step ran 2.2x slower in a
         # worker than in a plain process here (43 vs 98 ms). Leave glibc's default alone.
         # (Dask also copies it into this process's os.environ, so take it out of there too
-        # while the workers are spawned.)
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
+        # while the workers are spawned.) The workers inherit this process's stderr: in a notebook
+        # that is the notebook, so they get the terminal's (stderr_to_terminal) for their logs and
+        # warnings. The scheduler's HTTP server takes a free port: with 8787 taken (another
+        # chapter running) it would warn into the notebook.
+        with stderr_to_terminal(), \
+                dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
                 _env_without("MALLOC_TRIM_THRESHOLD_"), \
                 LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                             dashboard_address=None, silence_logs=logging.WARNING,
+                             dashboard_address=":0", silence_logs=logging.WARNING,
                              resources={"GPU": 1} if gpu else None,
                              env={"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}) as cluster, \
                 Client(cluster) as own:
@@ -240,7 +244,7 @@ def sweep(fn: Callable[..., dict], grid: dict[str, list] | list[dict], *, client
     n_cached = len(results)
     log.info("sweep %s: %d configs, %d from the cache, %d to run", _fn_name(fn), len(set(keys)), n_cached, len(todo))
     failures = {}  # key -> exception
-    bar = tqdm(total=len(todo), desc=getattr(fn, "__name__", "sweep"), disable=not progress or not todo)
+    bar = progress_bar(total=len(todo), desc=getattr(fn, "__name__", "sweep"), disable=not progress or not todo)
 
     def on_result(key: str, outcome: Any) -> None:
         bar.update()

@@ -6,6 +6,7 @@
 - :mod:`~lambdalib.core.layers`     the sinusoidal embedding (diffusion steps, positions)
 - :mod:`~lambdalib.core.losses`     InfoNCE
 - :mod:`~lambdalib.core.fitting`    one minibatch training loop
+- :mod:`~lambdalib.core.progress`   progress bars on the terminal running a notebook, never in its outputs
 - :mod:`~lambdalib.core.metrics`    MSE, Frechet distance, predictive score, PSNR / SSIM, the plateau ratio
 - :mod:`~lambdalib.core.probes`     linear and MLP probes on frozen latents, chance level
 """

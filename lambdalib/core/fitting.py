@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
+
+from lambdalib.core.progress import progress_bar
 
 __all__ = ["minibatch_fit"]
 
@@ -29,7 +30,7 @@ def minibatch_fit(opt: torch.optim.Optimizer, batch_loss: Callable[[], torch.Ten
     if steps < 0:
         raise ValueError(f"steps must be >= 0, got {steps!r}")
     losses = []
-    for step in tqdm(range(steps), desc=name, disable=not progress, mininterval=2.0):
+    for step in progress_bar(range(steps), desc=name, disable=not progress, mininterval=2.0):
         loss = batch_loss()
         if not torch.isfinite(loss):
             raise FloatingPointError(f"{name} loss is not finite at step {step}")

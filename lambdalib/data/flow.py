@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
+
+from lambdalib.core.progress import progress_bar
 
 __all__ = ["FlowConfig", "FlowData", "simulate_flow", "strouhal", "poiseuille_profile", "lbm_channel", "equilibrium",
            "macroscopic", "vorticity",
@@ -151,7 +152,7 @@ def lbm_channel(tau: torch.Tensor, solid: torch.Tensor, u_in: torch.Tensor, step
     if compile is None:
         compile = shutil.which("c++") is not None or f.device.type == "cuda"
     step_fn = torch.compile(_step, dynamic=False) if compile else _step
-    for step in tqdm(range(steps), desc="LBM", disable=not progress, mininterval=2.0):
+    for step in progress_bar(range(steps), desc="LBM", disable=not progress, mininterval=2.0):
         f = step_fn(f, omega_p, omega_m, solid, fluid_in, ux_in)
         if record is not None:
             record(step, f)
