@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book import verdicts as vd
-from lambdalib.book.claims import Claim, format_sig, load_claims, mean_sd_text
+from lambdalib.book.claims import BOOK_CLAIMS_DIR, Claim, format_sig, load_claims, mean_sd_text
 from lambdalib.book.display import VERDICT_STYLE
 
 __all__ = ["load", "book_order", "summary", "duplicates", "at_a_glance", "forest_plot", "figure_output",
            "paper_tables", "checks_table", "what_it_would_take", "what_it_would_take_html", "DECIDE_WITHIN"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = BOOK_CLAIMS_DIR.parent  # the repository
 DECIDE_WITHIN = 10     # the appendix counts the claims this many units would decide
 CHECK_WORDS = {"reproduced": "passes", "not reproduced": "fails", "inconclusive": "inconclusive"}
 OTHER = "Other chapters"
@@ -61,7 +61,7 @@ def load(directory: str | os.PathLike | None = None, toc: str | os.PathLike | No
     """Every claim in ``directory`` (default the committed ``claims/``) as a frame with columns
     ``paper``, ``chapter``, ``claim`` (the :class:`Claim`), in the book's order: chapters as in
     ``_toc.yml`` (others last, by name), within a chapter its headline claims first."""
-    where = Path(directory) if directory is not None else ROOT / "claims"
+    where = Path(directory) if directory is not None else BOOK_CLAIMS_DIR
     if not where.is_dir():
         raise FileNotFoundError(f"claims directory {where} does not exist; run a chapter first")
     order = book_order(toc)
