@@ -307,7 +307,7 @@ def what_it_would_take_html(table: pd.DataFrame) -> HTMLBlock:
         f"<td><b>{n_text(r.n_to_decide)}</b></td>"
         f"<td>{_badge(r.would_read) if r.would_read in VERDICT_STYLE else html.escape(r.would_read)}</td></tr>"
         for r in table.itertuples())
-    head = ("<colgroup><col style='width:18%'><col style='width:32%'><col style='width:11%'><col style='width:15%'>"
-            "<col style='width:9%'><col style='width:15%'></colgroup><thead><tr><th>paper</th><th>claim</th>"
-            "<th>n now</th><th>tested: mean ± sd</th><th>units to decide</th><th>it would read</th></tr></thead>")
+    head = ("<colgroup><col style='width:17%'><col style='width:31%'><col style='width:10%'><col style='width:16%'>"
+            "<col style='width:10%'><col style='width:16%'></colgroup><thead><tr><th>paper</th><th>claim</th>"
+            "<th>n now</th><th>tested: mean ± sd</th><th>n to decide</th><th>it would read</th></tr></thead>")
     return HTMLBlock(f'<table class="lambdabook-dash">{head}<tbody>{rows}</tbody></table>')
