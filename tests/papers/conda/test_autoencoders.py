@@ -6,14 +6,15 @@ import numpy as np
 import pytest
 import torch
 
+from lambdalib.book.profiles import get_sizes
 from lambdalib.data.flow import FlowConfig, simulate_flow
-from lambdalib.papers.conda import pipeline as conda
 from lambdalib.papers.conda.autoencoders import (
     BetaVAE,
     ConvAutoencoder,
     WhitenedPCA,
     make_autoencoder,
 )
+from lambdalib.papers.conda.latent_diffusion import LatentDiffusion
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_bad_autoencoder_name_is_a_value_error():
     with pytest.raises(ValueError, match="autoencoder"):
         make_autoencoder("vae", 8)
     with pytest.raises(ValueError, match="autoencoder"):
-        conda.LatentDiffusion(autoencoder="linear")
+        LatentDiffusion(autoencoder="linear")
 
 
 def test_whitened_pca_round_trip_and_unit_variance(flow_frames):
@@ -80,16 +81,16 @@ def test_whitened_pca_round_trip_and_unit_variance(flow_frames):
 
 def test_paper_profile_latent_diffusion_runs_on_the_conv_stage(flow_frames):
     """The paper profile's code path (conv autoencoder, then the denoiser), at tiny sizes."""
-    paper = conda.get_sizes("paper")
-    assert paper.autoencoder == "conv" and conda.get_sizes("quick").autoencoder == "pca"
+    paper = get_sizes("conda.flow", "paper")
+    assert paper.autoencoder == "conv" and get_sizes("conda.flow", "quick").autoencoder == "pca"
     sizes = dataclasses.replace(paper, n_components=8, ae_steps=50, width=32, depth=1, timesteps=20, ddim_steps=5,
                                 diffusion_steps=20)
     cond = np.stack([np.tile(np.arange(60.0), 2), np.repeat([40.0, 100.0], 60)], 1)
-    ld = conda.LatentDiffusion(n_components=sizes.n_components, autoencoder=sizes.autoencoder,
-                               ae_steps=sizes.ae_steps, width=sizes.width, depth=sizes.depth,
-                               timesteps=sizes.timesteps, ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps,
-                               batch_size=16).fit(flow_frames, cond, generator=torch.Generator().manual_seed(0),
-                                                  progress=False)
+    ld = LatentDiffusion(n_components=sizes.n_components, autoencoder=sizes.autoencoder,
+                         ae_steps=sizes.ae_steps, width=sizes.width, depth=sizes.depth,
+                         timesteps=sizes.timesteps, ddim_steps=sizes.ddim_steps, steps=sizes.diffusion_steps,
+                         batch_size=16).fit(flow_frames, cond, generator=torch.Generator().manual_seed(0),
+                                            progress=False)
     assert isinstance(ld.autoencoder_, ConvAutoencoder) and len(ld.autoencoder_.history_) == 50
     x_T = ld.invert(flow_frames[:6], cond[:6])
     assert x_T.shape == (6, 8) and np.isfinite(x_T).all()
