@@ -38,13 +38,14 @@ choose ``n_workers``). A worker that dies mid-task is replaced and its task reru
 Run cache: with ``cache_dir``, each result is pickled as it arrives, by this process (not the
 workers, so any cluster works), to ``cache_dir/<config_key>.pkl``; configs with a file there are
 not run again. The key covers the function's name, the config, ``fingerprint`` (name the data
-version there) and ``lambdalib.__version__``, not the function's code: change ``fingerprint``
-or ``cache_dir`` when a code change changes the numbers.
+version there), ``lambdalib.__version__`` and a content hash of every ``lambdalib`` source
+file (:func:`source_hash`), so a change anywhere in the library never serves a stale run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -64,7 +65,7 @@ import torch
 import lambdalib
 from lambdalib.core.progress import progress_bar, stderr_to_terminal
 
-__all__ = ["expand_grid", "config_key", "sweep", "SweepError"]
+__all__ = ["expand_grid", "source_hash", "config_key", "sweep", "SweepError"]
 
 log = logging.getLogger(__name__)
 SCALARS = (bool, int, float, str, type(None))
@@ -112,11 +113,22 @@ def _fn_name(fn: Callable) -> str:
     return f"{module}.{qualname}"
 
 
+@functools.lru_cache(maxsize=4)
+def source_hash(root: str | os.PathLike = Path(lambdalib.__file__).parent) -> str:
+    """sha256 (first 16 hex digits) of every ``*.py`` file under ``root`` (default: the installed
+    lambdalib), each as its relative path and its bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def config_key(fn: Callable, config: dict, *, fingerprint: str = "") -> str:
     """The run cache key: sha256 (first 20 hex digits) of the canonical JSON of
-    {fn's module.qualname, the config, ``fingerprint``, ``lambdalib.__version__``}."""
+    {fn's module.qualname, the config, ``fingerprint``, ``lambdalib.__version__``,
+    :func:`source_hash`}."""
     payload = {"fn": _fn_name(fn), "config": _check_config(config), "fingerprint": str(fingerprint),
-               "version": lambdalib.__version__}
+               "version": lambdalib.__version__, "source": source_hash()}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
