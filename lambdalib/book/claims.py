@@ -1,8 +1,10 @@
 """Paper-vs-ours claims, their verdicts, and the book's dashboard.
 
-Each chapter ends with one cell, ``report(claims, chapter)``: it prints what the paper reported,
-what our run produced, and a verdict per claim, and saves the claims to
-``<claims dir>/<chapter>.json`` for the dashboard (:func:`collect`). Chapters never build a
+Each chapter ends with one cell, ``report(claims, chapter)``: it shows what the paper reported,
+what our run produced, and a verdict per claim (a :class:`~lambdalib.book.display.ClaimsTable`),
+and saves the claims to ``<claims dir>/<chapter>.json``. The book's own re-runs (``make
+run-<chapter>``, ``make chapters``, ``make sweep``) write the committed ``claims/``, which the
+dashboard reads (:func:`collect`); any other run writes ``runs/claims/`` (:func:`claims_dir`). Chapters never build a
 :class:`Claim` by hand; they call :func:`compare` (treatment vs baseline, paired over seeds) or
 :func:`threshold` (per-seed values vs a fixed bound).
 
@@ -36,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lambdalib.book.display import MISSING, ClaimsTable
+
 __all__ = [
     "Claim",
     "compare",
@@ -49,6 +53,7 @@ __all__ = [
     "format_sig",
     "mean_sd_text",
     "claims_dir",
+    "BOOK_CLAIMS_DIR",
     "CONFIDENCE",
     "DIRECTIONS",
     "VERDICTS",
@@ -61,8 +66,10 @@ DIRECTIONS = ("lower", "higher")
 VERDICTS = ("reproduced", "inconclusive", "not reproduced")
 TABLE_COLUMNS = ("chapter", "claim", "paper", "ours", "mean", "spread", "n", "ci_low", "ci_high", "verdict")
 DASHBOARD_COLUMNS = ("chapter", "claim", "paper", "ours", "n", "verdict")
-ENV_DIR = "LAMBDABOOK_CLAIMS_DIR"  # overrides the default claims directory
-MISSING = "—"  # shown where the paper gives no number
+ENV_DIR = "LAMBDABOOK_CLAIMS_DIR"  # where report writes, if set (relative: to the repository root)
+ROOT = Path(__file__).resolve().parents[2]  # the repository (lambdalib is installed editable)
+BOOK_CLAIMS_DIR = ROOT / "claims"  # the committed claims: the book's own runs write them, the dashboard reads them
+RUNS_CLAIMS_DIR = ROOT / "runs" / "claims"  # any other run's (git-ignored)
 
 
 def round_sig(x, digits: int = 3):
@@ -255,18 +262,20 @@ def claims_table(claims: Iterable[Claim], digits: int = 3) -> pd.DataFrame:
 
 
 def claims_dir(directory: str | os.PathLike | None = None) -> Path:
-    """``directory`` if given, else ``$LAMBDABOOK_CLAIMS_DIR``, else ``<repo root>/claims``."""
-    if directory is not None:
-        return Path(directory)
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR])
-    return Path(__file__).resolve().parents[2] / "claims"
+    """Where :func:`report` writes: ``directory`` if given, else ``$LAMBDABOOK_CLAIMS_DIR``, else
+    ``<repository>/runs/claims``. A relative path is taken from the repository root, never from
+    the working directory, so a chapter run from anywhere writes to the same place. Only the
+    book's own re-runs (the Makefile) point it at the committed ``<repository>/claims``."""
+    if directory is None:
+        directory = os.environ.get(ENV_DIR) or RUNS_CLAIMS_DIR
+    return ROOT / directory  # an absolute path stays as it is
 
 
 def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLike | None = None,
-           digits: int = 3) -> pd.DataFrame:
-    """A chapter's last cell: save ``claims`` to ``<claims dir>/<chapter>.json`` and return
-    their :func:`claims_table` for the notebook to display."""
+           digits: int = 3) -> ClaimsTable:
+    """A chapter's last cell: save ``claims`` to ``<claims dir>/<chapter>.json`` (:func:`claims_dir`)
+    and return their :func:`claims_table` as a :class:`~lambdalib.book.display.ClaimsTable`, which
+    the notebook shows as HTML (its ``.table`` is the DataFrame)."""
     from lambdalib import __version__
 
     claims = list(claims)
@@ -286,7 +295,7 @@ def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLik
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)  # a reader never sees a half-written file
-    return table
+    return ClaimsTable(table)
 
 
 def load_claims(path: str | os.PathLike) -> list[Claim]:
@@ -296,9 +305,10 @@ def load_claims(path: str | os.PathLike) -> list[Claim]:
 
 
 def collect(directory: str | os.PathLike | None = None, digits: int = 3) -> pd.DataFrame:
-    """The dashboard: every ``*.json`` in the claims directory, sorted by chapter (claims keep
-    their order within a chapter), as one table with columns ``DASHBOARD_COLUMNS``."""
-    where = claims_dir(directory)
+    """The dashboard: every ``*.json`` in ``directory`` (default the committed claims,
+    ``BOOK_CLAIMS_DIR``, whatever ``$LAMBDABOOK_CLAIMS_DIR`` says), sorted by chapter (claims
+    keep their order within a chapter), as one table with columns ``DASHBOARD_COLUMNS``."""
+    where = BOOK_CLAIMS_DIR if directory is None else ROOT / directory
     if not where.is_dir():
         raise FileNotFoundError(f"claims directory {where} does not exist; run a chapter first")
     claims = [c for p in sorted(where.glob("*.json")) for c in load_claims(p)]

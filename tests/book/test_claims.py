@@ -9,11 +9,14 @@ import pytest
 from scipy import stats
 
 import lambdalib
+from lambdalib.book import claims as claims_module
 from lambdalib.book.claims import (
+    BOOK_CLAIMS_DIR,
     DASHBOARD_COLUMNS,
     TABLE_COLUMNS,
     Claim,
     claims_table,
+    claims_dir,
     collect,
     compare,
     format_sig,
@@ -137,8 +140,9 @@ def test_report_and_load_claims_round_trip(tmp_path):
     claims = [compare("lorenz", "alignment lowers MSE", [0.1 + 0.2, 0.7], [0.2, 0.6],
                       direction="lower", paper_baseline=0.678, paper_treatment=0.425),
               threshold("lorenz", "one run", [1.0 / 3.0], reference=0.0, direction="higher")]
-    table = report(claims, "lorenz", directory=tmp_path)
-    pd.testing.assert_frame_equal(table, claims_table(claims))
+    shown = report(claims, "lorenz", directory=tmp_path)
+    pd.testing.assert_frame_equal(shown.table, claims_table(claims))
+    assert repr(shown) == shown.to_string(index=False) == claims_table(claims).to_string(index=False)
     path = tmp_path / "lorenz.json"
     assert json.loads(path.read_text(encoding="utf-8"))["lambdalib_version"] == lambdalib.__version__
     assert load_claims(path) == claims  # exact: floats, None, tuples and texts survive
@@ -150,6 +154,36 @@ def test_report_uses_the_env_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("LAMBDABOOK_CLAIMS_DIR", str(tmp_path / "claims"))
     report([Claim("ch", "c", (1.0, 2.0), "higher")], "ch")
     assert (tmp_path / "claims" / "ch.json").is_file()
+
+
+def test_claims_dir_is_runs_claims_and_relative_to_the_repository(tmp_path, monkeypatch):
+    """A chapter run from any working directory (papermill with or without --cwd) writes to the
+    same folder, and never to the committed claims/ unless told to (the Makefile does)."""
+    root = BOOK_CLAIMS_DIR.parent
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LAMBDABOOK_CLAIMS_DIR", raising=False)
+    assert claims_dir() == root / "runs" / "claims"
+    monkeypatch.setenv("LAMBDABOOK_CLAIMS_DIR", "runs/elsewhere")
+    assert claims_dir() == root / "runs" / "elsewhere"
+    assert claims_dir("some/dir") == root / "some" / "dir"
+    assert claims_dir(tmp_path) == tmp_path
+
+
+def test_collect_reads_the_committed_claims_whatever_the_env(tmp_path, monkeypatch):
+    """The dashboard shows the book's own runs, not the claims of the last papermill run."""
+    monkeypatch.setenv("LAMBDABOOK_CLAIMS_DIR", str(tmp_path))
+    report([Claim("lorenz", "l1", (-1.0, -1.1), "higher")], "lorenz")
+    pd.testing.assert_frame_equal(collect(), collect(BOOK_CLAIMS_DIR))
+    assert (tmp_path / "lorenz.json").is_file() and len(collect()) > 1
+
+
+def test_makefile_book_runs_write_the_committed_claims():
+    """make run-<chapter> and make sweep point report at claims/; nothing else in the Makefile does."""
+    root = BOOK_CLAIMS_DIR.parent
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert f"BOOK_CLAIMS := {claims_module.ENV_DIR}=$(CURDIR)/claims" in makefile
+    papermill_lines = [line for line in makefile.splitlines() if "$(BIN)/papermill" in line]
+    assert len(papermill_lines) == 2 and all(line.strip().startswith("$(BOOK_CLAIMS) ") for line in papermill_lines)
 
 
 def test_collect_gathers_chapters_sorted(tmp_path):
