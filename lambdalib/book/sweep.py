@@ -65,7 +65,7 @@ import torch
 import lambdalib
 from lambdalib.core.progress import progress_bar, stderr_to_terminal
 
-__all__ = ["expand_grid", "source_hash", "config_key", "sweep", "SweepError"]
+__all__ = ["expand_grid", "source_hash", "config_key", "default_cache_dir", "sweep", "SweepError"]
 
 log = logging.getLogger(__name__)
 SCALARS = (bool, int, float, str, type(None))
@@ -131,6 +131,16 @@ def config_key(fn: Callable, config: dict, *, fingerprint: str = "") -> str:
                "version": lambdalib.__version__, "source": source_hash()}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def default_cache_dir() -> str:
+    """The book's run cache, where chapters share trained runs: ``$LAMBDABOOK_RUN_CACHE``, else
+    ``$XDG_CACHE_HOME/lambdabook/runs`` (the Makefile points XDG_CACHE_HOME into ``_build/``),
+    else ``~/.cache/lambdabook/runs``. Never in the repository's tracked files."""
+    if os.environ.get("LAMBDABOOK_RUN_CACHE"):
+        return os.environ["LAMBDABOOK_RUN_CACHE"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "lambdabook", "runs")
 
 
 def _run_one(fn: Callable, config: dict) -> dict:

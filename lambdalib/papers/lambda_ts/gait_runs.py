@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 
 import pandas as pd
 import torch
 
-from lambdalib.book.sweep import expand_grid, sweep
+from lambdalib.book.sweep import default_cache_dir, expand_grid, sweep
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import frechet_with_floor, mse, predictive_score
@@ -41,7 +40,7 @@ from lambdalib.papers.lambda_ts.sizes import run_sizes
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 __all__ = ["VARIANTS", "SAMPLED", "PROBED", "PROBES", "task_probes", "gait_task", "gait_fingerprint",
-           "default_cache_dir", "run_gait", "load_pair", "metrics_frame", "collapse_frame", "probes_frame", "METRICS"]
+           "run_gait", "load_pair", "metrics_frame", "collapse_frame", "probes_frame", "METRICS"]
 
 # TrainConfig overrides of each model variant. Every variant keeps mutual conditioning; all but
 # the shared encoder keep the energy terms, so "w/o align" vs "LaMbDA" isolates alignment.
@@ -150,16 +149,6 @@ def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0
     digest.update(json.dumps([run_sizes(gait_sizes(profile)), VARIANTS, MODALITIES, SAMPLED, PROBED, PROBES],
                              sort_keys=True).encode())
     return digest.hexdigest()[:16]
-
-
-def default_cache_dir() -> str:
-    """Where the gait chapters share trained runs: ``$LAMBDABOOK_RUN_CACHE``, else
-    ``$XDG_CACHE_HOME/lambdabook/runs`` (the Makefile points XDG_CACHE_HOME into ``_build/``),
-    else ``~/.cache/lambdabook/runs``. Never in the repository's tracked files."""
-    if os.environ.get("LAMBDABOOK_RUN_CACHE"):
-        return os.environ["LAMBDABOOK_RUN_CACHE"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "lambdabook", "runs")
 
 
 def run_gait(pairs, variants, profile: str, *, seeds=(0,), source: str = "simulated", data_seed: int = 0,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lambdalib.book.claims import mean_sd_text
 from lambdalib.book.profiles import get_sizes
-from lambdalib.book.sweep import expand_grid, sweep
+from lambdalib.book.sweep import default_cache_dir, expand_grid, sweep
 from lambdalib.core.checks import check_choice
 from lambdalib.core.metrics import mse_up_to_sign, plateau_ratio
 from lambdalib.core.seed import resolve_device
@@ -54,9 +54,11 @@ def run_table2(system: str, profile: str, seeds: list[int], *, device: str = "au
     Runs go through :func:`~lambdalib.book.sweep.sweep`: ``scheduler`` None starts one single-thread
     worker process per core, ``"serial"`` runs them here one after the other, and a Dask
     ``Client`` or scheduler address runs them on that cluster; the numbers are the same in every
-    case. With ``cache_dir``, finished runs are kept and not run again (keyed by the config,
-    the data fingerprint and the lambdalib version).
+    case. Finished runs are kept in ``cache_dir`` (None: the book's run cache,
+    :func:`~lambdalib.book.sweep.default_cache_dir`; ``False``: none) and not run again (keyed by
+    the config, the data fingerprint and the lambdalib source).
     """
+    cache_dir = default_cache_dir() if cache_dir is None else (cache_dir or None)
     sizes = get_sizes("lambda_ts.synthetic", profile)
     variants = [*VARIANTS, *(SENSITIVITY if sensitivity else ())]
     fixed = {"system": system, "profile": profile, "device": device}
