@@ -57,6 +57,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # One thread for numpy / scipy / scikit-learn (two busy processes on two cores slow each other
 # down many times). lambdalib.seed.set_seed fixes torch's own thread count; this does not
 # override it. Set them in the environment to change them.
+# One CPU kernel family for torch on every x86 machine: AVX-512 machines otherwise pick other
+# kernels than AVX2 ones and train to different numbers (a DiffCrossGait run moved its rank-1 by
+# 2 points). Pinned to AVX2, a laptop and this book's build machine give the same numbers.
+export ATEN_CPU_CAPABILITY ?= avx2
+export ONEDNN_MAX_CPU_ISA ?= AVX2
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
