@@ -15,7 +15,7 @@ from lambdalib.papers.lambda_ts.baselines import baseline_table
 from lambdalib.papers.lambda_ts.gait import MODALITIES, PAIRS, UNITS, make_fold
 
 __all__ = ["METRICS", "FIGURE2", "paper_vs_ours", "plateaus", "convergence_table", "histories",
-           "collapse_summary", "predictive_convergence", "baseline_comparison", "generated_signals"]
+           "collapse_summary", "trained_alignment", "predictive_convergence", "baseline_comparison", "generated_signals"]
 
 METRICS = {"mse": "MSE", "fd": "FD", "pred": "predictive score"}
 # One signal per modality for the Figure 2-style panels: name -> (pair, direction, channel).
@@ -70,6 +70,21 @@ def collapse_summary(collapse: pd.DataFrame, variants=("w/o align", "LaMbDA")) -
     (measure, variant), for ``variants``."""
     return collapse[collapse.variant.isin(variants)].pivot_table(
         index=["pair", "model", "t"], columns="variant", values=["within-window share", "probe R2"], aggfunc="mean")
+
+
+def trained_alignment(runs: pd.DataFrame, fraction: float = 0.1) -> dict[tuple[str, str], float]:
+    """The alignment losses the trained runs reached, keyed as
+    :func:`~lambdalib.papers.lambda_ts.shortcut.shortcut_table` takes them: mean over runs of the
+    last ``fraction`` of steps of LaMbDA's L_con and L_cov and of each Table 3 baseline's loss
+    (all runs draw one t per minibatch)."""
+    columns = {"L_con": ("LaMbDA", "con"), "L_cov": ("LaMbDA", "cov"), "simclr": ("SimCLR", "align"),
+               "barlow": ("Barlow", "align"), "vicreg": ("VICReg", "align"), "mse": ("MSE", "align")}
+    out = {}
+    for objective, (variant, column) in columns.items():
+        tails = [h[column].iloc[-max(1, int(len(h) * fraction)):].mean() for h in runs[runs.variant == variant]["history"]]
+        if tails:
+            out[(objective, "per_batch")] = float(pd.Series(tails).mean())
+    return out
 
 
 def predictive_convergence(frame: pd.DataFrame) -> pd.DataFrame:
