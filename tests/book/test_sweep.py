@@ -106,14 +106,32 @@ def test_a_library_source_change_changes_the_key(tmp_path, monkeypatch):
     copy = tmp_path / "lambdalib"
     shutil.copytree(lib, copy, ignore=shutil.ignore_patterns("__pycache__"))
     uncached = sweep_module.source_hash.__wrapped__
-    assert uncached(copy) == uncached(lib)
+    module = "lambdalib.papers.lambda_ts.synthetic"
+    assert uncached(module, copy) == uncached(module, lib)
     key = config_key(noisy_mean, {"seed": 0, "n": 3})
-    target = copy / "core" / "metrics.py"
+    target = copy / "core" / "metrics.py"                    # imported by synthetic, not by this test
     target.write_text(target.read_text() + "\n# an edit\n")
-    edited = uncached(copy)
-    assert edited != uncached(lib)
-    monkeypatch.setattr(sweep_module, "source_hash", lambda: edited)
+    edited = uncached(module, copy)
+    assert edited != uncached(module, lib)
+    monkeypatch.setattr(sweep_module, "source_hash", lambda name: edited)
     assert key != config_key(noisy_mean, {"seed": 0, "n": 3})
+
+
+def test_the_hash_covers_what_a_run_imports_and_nothing_else(tmp_path):
+    lib = Path(lambdalib.__file__).parent
+    copy = tmp_path / "lambdalib"
+    shutil.copytree(lib, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    uncached = sweep_module.source_hash.__wrapped__
+    module = "lambdalib.papers.lambda_ts.synthetic"
+    before = uncached(module, copy)
+    other = copy / "papers" / "conda" / "pipeline.py"      # another paper: never imported by LaMbDA
+    other.write_text(other.read_text() + "\n# an edit\n")
+    assert uncached(module, copy) == before
+    for deep in ("papers/lambda_ts/trainer.py", "core/diffusion.py", "papers/lambda_ts/__init__.py"):
+        path = copy / deep                                   # imported through experiment, or a package
+        path.write_text(path.read_text() + "\n# an edit\n")
+        assert uncached(module, copy) != before, deep
+        before = uncached(module, copy)
 
 
 def test_serial_sweep_keeps_grid_order_and_runs_duplicates_once(log_dir):
