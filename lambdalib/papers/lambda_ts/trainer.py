@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from tqdm.auto import tqdm
+from lambdalib.core.progress import progress_bar
 
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import T_SAMPLING, GaussianDiffusion
@@ -200,7 +200,7 @@ class PairTrainer:
         if self.checkpoint_path is not None and self.checkpoint_path.exists():
             self.load(self.checkpoint_path)
         self.model_x.train(), self.model_y.train()
-        bar = tqdm(total=self.config.steps, initial=self.step, disable=not progress, mininterval=5,
+        bar = progress_bar(total=self.config.steps, initial=self.step, disable=not progress, mininterval=5,
                    desc=f"train pair (align={self.config.align})")
         while self.step < self.config.steps:
             record = self._step(x, y)
