@@ -18,11 +18,14 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.lambdabook-installed
-# torch is installed first and alone, pinned (an unpinned torch pulls gigabytes of CUDA). On a
-# machine whose pip does not already serve the CPU wheel, add PyTorch's CPU index:
-#   make venv TORCH_INDEX=https://download.pytorch.org/whl/cpu
-# The version is read from pyproject.toml so it is pinned in one place.
-TORCH_INDEX ?=
+# torch is installed first and alone, pinned; the version is read from pyproject.toml so it is
+# pinned in one place. On Linux, PyPI's torch is the CUDA build (gigabytes), so by default torch
+# comes from PyTorch's CPU index, unless pip is configured with indexes or wheels of its own (a
+# mirror, an offline wheel folder: `pip config list`, PIP_* variables), which then decide.
+# `make venv TORCH_INDEX=` uses pip's own indexes only (e.g. for the CUDA build).
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+PIP_HAS_INDEX = $(shell { $(PYTHON) -m pip config list 2>/dev/null; env; } | grep -iE '^(:env:\.|global\.|install\.)?(index-url|extra-index-url|find-links)=.|^PIP_(INDEX_URL|EXTRA_INDEX_URL|FIND_LINKS)=.')
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),$(if $(PIP_HAS_INDEX),,$(TORCH_CPU_INDEX)))
 TORCH_VERSION := $(shell sed -n 's/^ *"torch==\([^"]*\)".*/\1/p' pyproject.toml)
 
 MATHJAX ?= mathjax@3.2.2
@@ -66,7 +69,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: help venv mathjax chapters book html test test-unit test-notebooks sweep bench clean distclean
+.PHONY: help venv mathjax chapters book html test test-unit test-notebooks test-browser sweep bench clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z%/.-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -111,7 +114,8 @@ run-%: $(VENV_STAMP) | $(CACHE)  ## re-run one chapter, e.g. make run-lorenz
 book: $(VENV_STAMP) chapters html  ## everything: venv, all chapters re-run, the book
 
 html: $(VENV_STAMP) mathjax | $(CACHE)  ## build the book from the committed outputs -> _build/html
-	@# --all: the landing page re-reads claims/*.json on every build, even when no page changed.
+	@# --all: every page is read again, so that -W sees every warning (a plain `jupyter-book build .`
+	@# re-reads changed pages only, and the dashboard when claims/*.json changed: _ext/lambdabook_sphinx.py).
 	$(BIN)/jupyter-book build . --all $(JB_FLAGS)
 	@! grep -rlE 'cdn\.jsdelivr|cdnjs|unpkg\.com|mathjax@' _build/html --include='*.html' \
 	  || { echo "error: the pages above load something from a CDN" >&2; exit 1; }
@@ -132,6 +136,11 @@ else
 	  LAMBDABOOK_CLAIMS_DIR=$(CACHE)/nbval-claims $(BIN)/python -m pytest --nbval-lax --nbval-current-env $$nb \
 	    || fail=1; echo "== nbval $$nb: $$(( $$(date +%s) - start )) s"; done; exit $$fail
 endif
+
+# The built book in the system's headless Chromium (Debian: apt-get install chromium chromium-driver);
+# here a missing book or browser fails instead of skipping.
+test-browser: $(VENV_STAMP) | $(CACHE)  ## every page of _build/html in headless Chromium at 1280 px (after make html)
+	LAMBDABOOK_BROWSER_TEST=require $(BIN)/python -m pytest tests/book/test_browser.py
 
 # make sweep CHAPTER=lorenz SEEDS=10 [PROFILE=paper] [DEVICE=cuda] [SCHEDULER=tcp://host:8786]:
 # run a chapter's training grid over SEEDS seeds through lambdalib.sweep, keeping every finished

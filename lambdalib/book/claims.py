@@ -22,7 +22,11 @@ interval of the mean of ``d`` (``df = n - 1``):
   or ``n < 2`` (one run gives no interval, so we say inconclusive and never guess).
 
 When all values are identical (``n >= 2``, spread 0) the interval collapses to that point and
-the verdict is decided by its sign; a point at exactly 0 is inconclusive.
+the verdict is decided by its sign (a point at exactly 0 is inconclusive), and :attr:`Claim.note`
+says so. Ties (``direction="equal"``), exact checks and headline claims: :mod:`lambdalib.book.verdicts`.
+A ``kind="paper"`` claim is a statement of one paper (``source``: paper and table / figure), a
+``"check"`` the book's own (a simulator or solver validation, a target, an identity); only paper
+claims count in headline figures. Files without these fields load as cell-level paper claims.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from lambdalib.book import verdicts as vd
 from lambdalib.book.display import MISSING, ClaimsTable
 
 __all__ = [
@@ -59,11 +63,15 @@ __all__ = [
     "VERDICTS",
     "TABLE_COLUMNS",
     "DASHBOARD_COLUMNS",
+    "KINDS",
+    "LEVELS",
 ]
 
-CONFIDENCE = 0.95  # two-sided level of the t-interval behind every verdict
-DIRECTIONS = ("lower", "higher")
-VERDICTS = ("reproduced", "inconclusive", "not reproduced")
+CONFIDENCE = vd.CONFIDENCE  # two-sided level of the t-interval behind every direction verdict
+DIRECTIONS = vd.DIRECTIONS  # "equal": a tie in the paper, tested for equivalence within a margin
+VERDICTS = vd.VERDICTS
+KINDS = ("paper", "check")
+LEVELS = ("cell", "headline")  # a headline claim pools a whole paper table (lambdalib.book.headline)
 TABLE_COLUMNS = ("chapter", "claim", "paper", "ours", "mean", "spread", "n", "ci_low", "ci_high", "verdict")
 DASHBOARD_COLUMNS = ("chapter", "claim", "paper", "ours", "n", "verdict")
 ENV_DIR = "LAMBDABOOK_CLAIMS_DIR"  # where report writes, if set (relative: to the repository root)
@@ -105,18 +113,6 @@ def format_sig(x: float | None, digits: int = 3) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _t_interval(x: np.ndarray) -> tuple[float, float]:
-    """CONFIDENCE two-sided Student-t interval of the mean of ``x`` (df = n - 1)."""
-    n = x.size
-    if n < 2:
-        return (math.nan, math.nan)
-    if np.all(x == x[0]):  # zero spread: the interval collapses to the point
-        return (float(x[0]), float(x[0]))
-    sem = float(np.std(x, ddof=1)) / math.sqrt(n)
-    lo, hi = stats.t.interval(CONFIDENCE, n - 1, loc=float(np.mean(x)), scale=sem)
-    return (float(lo), float(hi))
-
-
 @dataclasses.dataclass(frozen=True)
 class Claim:
     """One claim of a paper, with our per-seed values of the claimed quantity.
@@ -134,10 +130,25 @@ class Claim:
     paper: float | None = None
     paper_text: str = MISSING
     ours_text: str = ""
+    kind: str = "paper"                # "paper" or "check" (KINDS)
+    source: str = ""                   # where the paper says it: "LaMbDA-long Table 2"
+    level: str = "cell"                # "cell" or "headline" (LEVELS)
+    unit: str = ""                     # the replication unit of values: "seed", "held-out subject"
+    margin: float | None = None        # direction "equal": |values - reference| within it (same units)
+    exact: bool = False                # a deterministic check: every value compared, no interval
+    paper_effect: float | None = None  # relative change (t - b) / b, the paper's and ours
+    ours_effect: float | None = None
+    secondary: tuple[float, ...] = ()  # headline: per-unit mean log-ratio toward the paper
+    paper_secondary: float | None = None
+    count: tuple[int, int] | None = None  # headline: cell-by-unit differences the paper's way, of all
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, got {self.direction!r} (claim {self.name!r})")
+        if self.kind not in KINDS or self.level not in LEVELS or (self.level, self.kind) == ("headline", "check"):
+            raise ValueError(f"claim {self.name!r}: kind in {KINDS}, level in {LEVELS}, a headline is a paper claim")
+        if (self.direction == "equal") != (self.margin is not None):
+            raise ValueError(f"claim {self.name!r}: a margin goes with direction 'equal' and only with it")
         values = tuple(float(v) for v in np.asarray(self.values, dtype=float).ravel())
         if not values:
             raise ValueError(f"values of claim {self.name!r} ({self.chapter}) are empty")
@@ -150,6 +161,8 @@ class Claim:
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "reference", float(self.reference))
         object.__setattr__(self, "paper", None if self.paper is None else float(self.paper))
+        object.__setattr__(self, "secondary", tuple(float(v) for v in self.secondary))  # JSON lists
+        object.__setattr__(self, "count", None if self.count is None else tuple(int(v) for v in self.count))
 
     @property
     def n(self) -> int:
@@ -169,23 +182,26 @@ class Claim:
 
     @property
     def ci(self) -> tuple[float, float]:
-        """95% two-sided Student-t interval of the mean of ``values``; (nan, nan) for n < 2."""
-        return _t_interval(np.asarray(self.values))
+        """The interval the verdict reads (95% t-interval of the mean of ``values``, 90% for
+        "equal"); (nan, nan) for n < 2 or an exact check."""
+        return vd.interval(self.values, self.direction, exact=self.exact)
 
     @property
     def verdict(self) -> str:
-        """"reproduced", "not reproduced" or "inconclusive" (rule in the module docstring)."""
-        if self.n < 2:
-            return "inconclusive"
-        d = np.asarray(self.values) - self.reference
-        sign = -1.0 if self.direction == "lower" else 1.0
-        lo, hi = _t_interval(d)
-        excludes_zero = lo > 0.0 or hi < 0.0
-        if excludes_zero and sign * float(np.mean(d)) > 0.0:
-            return "reproduced"
-        if sign * lo < 0.0 and sign * hi < 0.0:
-            return "not reproduced"
-        return "inconclusive"
+        """"reproduced", "not reproduced" or "inconclusive" (rules in :mod:`lambdalib.book.verdicts`)."""
+        return vd.verdict(self.values, self.direction, self.reference, margin=self.margin, exact=self.exact)
+
+    @property
+    def size(self) -> str:
+        """Our relative effect against the paper's (:func:`lambdalib.book.verdicts.size_reading`)."""
+        return vd.size_reading(self.paper_effect, self.ours_effect)
+
+    @property
+    def note(self) -> str:
+        """What the reader must know beside the verdict ("" when nothing)."""
+        if not self.exact and vd.zero_spread(self.values):
+            return f"zero spread over n = {self.n}: identical values, decided by their sign alone"
+        return "one unit: no interval" if self.n < 2 and not self.exact else ""
 
 
 def mean_sd_text(values, digits: int = 3) -> str:
@@ -211,16 +227,20 @@ def _as_values(x, what: str, name: str) -> np.ndarray:
 
 def compare(chapter: str, name: str, baseline: Sequence[float], treatment: Sequence[float], *,
             direction: str, paper_baseline: float | None = None, paper_treatment: float | None = None,
-            digits: int = 3) -> Claim:
+            digits: int = 3, units: Sequence | None = None, **fields) -> Claim:
     """Treatment vs baseline, paired over seeds: values = treatment - baseline, reference 0.
 
     ``direction="lower"`` claims the treatment lowers the quantity (e.g. alignment lowers MSE).
-    ``paper`` is ``paper_treatment - paper_baseline`` when both are given.
+    ``paper`` is ``paper_treatment - paper_baseline`` when both are given; the paper's and our
+    relative changes ((t - b) / b) are kept for the size reading. ``units`` (a label per pair):
+    average within units first. ``fields`` go to :class:`Claim` (``kind``, ``source``, ``unit``).
     """
     b, t = _as_values(baseline, "baseline", name), _as_values(treatment, "treatment", name)
     if b.size != t.size:
         raise ValueError(f"baseline and treatment must be paired over seeds (same length), "
                          f"got {b.size} and {t.size} (claim {name!r})")
+    if units is not None:
+        b, t = vd.unit_means(b, units).to_numpy(), vd.unit_means(t, units).to_numpy()
     both = paper_baseline is not None and paper_treatment is not None
     if paper_baseline is None and paper_treatment is None:
         paper_text = MISSING
@@ -231,18 +251,24 @@ def compare(chapter: str, name: str, baseline: Sequence[float], treatment: Seque
         paper=float(paper_treatment) - float(paper_baseline) if both else None,
         paper_text=paper_text,
         ours_text=f"{mean_sd_text(b, digits)} -> {mean_sd_text(t, digits)}",
+        paper_effect=vd.relative_change(paper_baseline, paper_treatment),
+        ours_effect=vd.relative_change(float(np.mean(b)), float(np.mean(t))), **fields,
     )
 
 
 def threshold(chapter: str, name: str, values: Sequence[float], *, reference: float, direction: str,
-              paper: float | None = None, paper_text: str | None = None, digits: int = 3) -> Claim:
+              paper: float | None = None, paper_text: str | None = None, digits: int = 3,
+              units: Sequence | None = None, **fields) -> Claim:
     """Per-seed values vs a fixed bound, e.g. "DDIM speed-up over DDPM >= 15x"
-    (``reference=15, direction="higher"``). ``paper_text`` defaults to ``paper`` formatted."""
+    (``reference=15, direction="higher"``). ``paper_text`` defaults to ``paper`` formatted.
+    ``units`` and ``fields`` as in :func:`compare`; a deterministic check passes ``kind="check",
+    exact=True``."""
     v = _as_values(values, "values", name)
+    v = v if units is None else vd.unit_means(v, units).to_numpy()
     return Claim(
         chapter=chapter, name=name, values=tuple(v), direction=direction, reference=reference,
         paper=paper, paper_text=format_sig(paper, digits) if paper_text is None else paper_text,
-        ours_text=mean_sd_text(v, digits),
+        ours_text=mean_sd_text(v, digits), **fields,
     )
 
 

@@ -1,6 +1,7 @@
 """One minibatch training loop for every small model the book fits.
 
-ConDA's latent denoiser, autoencoders and LSTM baseline, and the GRU of the predictive score
+ConDA's latent denoiser, autoencoders and LSTM baseline, DiffCrossGait's recognition model and
+generative branch, PA's contrastive aligner, and the GRU of the predictive score
 (:func:`lambdalib.core.metrics.predictive_score`), all train the same way: draw a batch,
 compute a loss, take one optimiser step. :func:`minibatch_fit` is that loop; the batch and the
 loss stay with the model (``batch_loss`` draws its own batch, so the random draws happen in the

@@ -227,7 +227,8 @@ def psnr(pred: np.ndarray, true: np.ndarray, data_range: float) -> np.ndarray:
 
 def ssim(pred: np.ndarray, true: np.ndarray, data_range: float, *, sigma: float = 1.5, size: int = 11) -> np.ndarray:
     """Structural similarity per frame (Wang et al. 2004; Gaussian window ``size``, ``sigma``;
-    K1 = 0.01, K2 = 0.03; valid windows only), ``(N, h, w) x 2 -> (N,)``."""
+    K1 = 0.01, K2 = 0.03; valid windows only), ``(N, h, w) x 2 -> (N,)``. Equals scikit-image's
+    ``structural_similarity(..., gaussian_weights=True, use_sample_covariance=False)`` per frame."""
     from scipy.ndimage import correlate1d
 
     x, y = np.asarray(pred, float), np.asarray(true, float)

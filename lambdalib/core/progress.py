@@ -49,10 +49,8 @@ def terminal() -> IO[str] | None:
 
 def progress_bar(iterable: Iterable | None = None, **kwargs) -> tqdm:
     """``tqdm(iterable, **kwargs)`` drawn on :func:`terminal`, not into the notebook."""
-    out = terminal()
-    if out is None:
-        kwargs["disable"] = True
-    return tqdm(iterable, file=out, **kwargs)
+    out = None if kwargs.get("disable") else terminal()
+    return tqdm(iterable, file=out, **{**kwargs, "disable": out is None})
 
 
 @contextlib.contextmanager

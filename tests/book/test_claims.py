@@ -99,7 +99,7 @@ def test_threshold_keeps_the_bound():
 def test_bad_inputs_raise_naming_the_parameter():
     with pytest.raises(ValueError, match="baseline and treatment"):
         compare("ch", "c", [1.0, 2.0, 3.0], [1.0, 2.0], direction="lower")
-    with pytest.raises(ValueError, match=r"direction must be one of \('lower', 'higher'\)"):
+    with pytest.raises(ValueError, match=r"direction must be one of \('lower', 'higher', 'equal'\)"):
         Claim("ch", "c", (1.0, 2.0), "smaller")
     with pytest.raises(ValueError, match="values of claim 'my claim'.*finite"):
         Claim("ch", "my claim", (1.0, float("nan")), "lower")

@@ -162,13 +162,53 @@ def test_claims_json_committed(name):
     json.loads(path.read_text(encoding="utf8"))
 
 
+def claims_text(cell) -> str:
+    """The claims table as the cell stored it in text: the text form of the displayed table
+    (claims.report as the last expression), or what it printed."""
+    shown = [o.data["text/plain"] for o in cell.outputs
+             if o.output_type in ("execute_result", "display_data") and "text/plain" in o.get("data", {})]
+    printed = [o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.get("name") == "stdout"]
+    return "".join(shown or printed)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_dashboard_matches_the_notebook(name):
     """The committed claims/<name>.json (what the dashboard shows) is the claims table that the
-    committed notebook printed: the two come from the same run."""
+    committed notebook showed: the two come from the same run."""
     from lambdalib.book.claims import claims_table, load_claims
 
-    printed = "".join(o.get("text", "") for o in code_cells(read_ipynb(name))[-1].outputs
-                      if o.output_type == "stream" and o.get("name") == "stdout")
+    shown = claims_text(code_cells(read_ipynb(name))[-1])
     table = claims_table(load_claims(CLAIMS / f"{name}.json")).to_string(index=False)
-    assert printed.strip() == table.strip(), f"claims/{name}.json and chapters/{name}.ipynb come from different runs"
+    assert shown.strip() == table.strip(), f"claims/{name}.json and chapters/{name}.ipynb come from different runs"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_claims_cell_shows_an_html_table(name):
+    """The book shows the claims as an HTML table (verdict first, coloured); nbval compares its
+    text form. A printed table would be a wide block of text."""
+    outputs = code_cells(read_ipynb(name))[-1].outputs
+    html = [o.data["text/html"] for o in outputs if o.output_type in ("execute_result", "display_data")
+            and "text/html" in o.get("data", {})]
+    assert any('class="lambdabook-claims"' in h for h in html), (
+        f"chapters/{name}.ipynb: the claims cell does not show claims.report(...)'s HTML table: end the cell "
+        f"with `claims.report(...)` instead of printing it, then `make run-{name}`")
+    printed = [o for o in outputs if o.output_type == "stream"]
+    assert not printed, f"chapters/{name}.ipynb: the claims cell also prints: {printed[0].get('text', '')[:200]!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_progress_or_log_output_stored(name):
+    """Progress bars, warnings and logs go to the terminal (lambdalib.core.progress), not into
+    the committed notebook."""
+    stored = [(i, o.get("text", "")[:120]) for i, c in enumerate(read_ipynb(name).cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "stream" and o.get("name") == "stderr"]
+    assert not stored, (f"chapters/{name}.ipynb stores {len(stored)} stderr outputs (progress bars, warnings, "
+                        f"logs), first in cell {stored[0][0]}: {stored[0][1]!r}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tables_show_missing_values_as_dash(name):
+    """Missing values in a shown DataFrame read "—" (lambdalib.book.display.show_missing_as_dash)."""
+    cells = [i for i, c in enumerate(read_ipynb(name).cells) if c.cell_type == "code"
+             for o in c.outputs if "<td>NaN</td>" in o.get("data", {}).get("text/html", "")]
+    assert not cells, f"chapters/{name}.ipynb shows NaN in the tables of cells {sorted(set(cells))}"

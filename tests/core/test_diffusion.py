@@ -93,3 +93,36 @@ def test_predict_start_from_noise_inverts_q_sample():
     x0, eps = torch.randn(4, 3, 2, 2), torch.randn(4, 3, 2, 2)
     t = torch.tensor([0, 10, 50, 99])
     torch.testing.assert_close(d.predict_start_from_noise(d.q_sample(x0, t, eps), t, eps), x0, atol=2e-3, rtol=1e-3)
+
+
+@pytest.mark.parametrize("schedule", ["linear", "cosine"])
+def test_posterior_mean_coefficients_match_ddpm_eq7(schedule):
+    """DDPM eq. 7: mu~_t(x_t, x_0) = beta_t sqrt(abar_{t-1}) / (1 - abar_t) x_0
+    + (1 - abar_{t-1}) sqrt(alpha_t) / (1 - abar_t) x_t, with abar_{-1} = 1 (0-based t). Checked
+    against the closed form from the schedule in float64, and against the Gaussian conditioning it
+    comes from (x_{t-1} | x_0 ~ N(sqrt(abar_{t-1}) x_0, 1 - abar_{t-1}); x_t | x_{t-1} ~
+    N(sqrt(alpha_t) x_{t-1}, beta_t)): a coefficient swapped, or abar_t in place of abar_{t-1}, fails."""
+    T = 50
+    d = GaussianDiffusion(T, schedule)
+    betas = (linear_beta_schedule if schedule == "linear" else cosine_beta_schedule)(T)
+    alphas = 1 - betas
+    abar = torch.cumprod(alphas, 0)
+    abar_prev = torch.cat([torch.ones(1, dtype=torch.float64), abar[:-1]])
+    coef1 = betas * abar_prev.sqrt() / (1 - abar)
+    coef2 = (1 - abar_prev) * alphas.sqrt() / (1 - abar)
+    torch.testing.assert_close(d.posterior_mean_coef1.double(), coef1, rtol=1e-6, atol=1e-7)
+    torch.testing.assert_close(d.posterior_mean_coef2.double(), coef2, rtol=1e-6, atol=1e-7)
+    # Gaussian conditioning, t >= 1: precision = 1 / (1 - abar_{t-1}) + alpha_t / beta_t
+    var = 1 / (1 / (1 - abar_prev[1:]) + alphas[1:] / betas[1:])
+    torch.testing.assert_close(d.posterior_mean_coef1.double()[1:], var * abar_prev[1:].sqrt() / (1 - abar_prev[1:]),
+                               rtol=1e-5, atol=1e-7)
+    torch.testing.assert_close(d.posterior_mean_coef2.double()[1:], var * alphas[1:].sqrt() / betas[1:],
+                               rtol=1e-5, atol=1e-7)
+    torch.testing.assert_close(d.posterior_variance.double()[1:], var, rtol=1e-5, atol=1e-9)
+    # at t = 0 the posterior mean is x_0 itself
+    assert d.posterior_mean_coef1[0].item() == pytest.approx(1.0) and d.posterior_mean_coef2[0].item() == pytest.approx(0.0)
+    # and q_posterior applies them to (x_0, x_t) in that order
+    x0, x_t, t = torch.randn(3, 4, 2), torch.randn(3, 4, 2), torch.tensor([0, 7, T - 1])
+    mean, _ = d.q_posterior(x0, x_t, t)
+    expected = (coef1[t].reshape(-1, 1, 1) * x0.double() + coef2[t].reshape(-1, 1, 1) * x_t.double())
+    torch.testing.assert_close(mean.double(), expected, rtol=1e-5, atol=1e-6)

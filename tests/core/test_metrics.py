@@ -11,6 +11,8 @@ from lambdalib.core.metrics import (
     frechet_with_floor,
     mse,
     predictive_score,
+    psnr,
+    ssim,
     ts_features,
 )
 
@@ -140,3 +142,39 @@ def test_mse_up_to_sign():
     assert mse(pred, target) > mse_up_to_sign(pred, target)
     with pytest.raises(ValueError):
         mse_up_to_sign(pred[0], target[0])
+
+
+def frames(seed: int = 0):
+    """Smooth frames in [0, 1] (3 of 32 x 40) and a noisy copy, clipped as an image would be."""
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(seed)
+    true = gaussian_filter(rng.random((3, 32, 40)), (0, 2, 2))
+    return np.clip(true + 0.05 * rng.standard_normal(true.shape), 0, 1), true
+
+
+def test_psnr_matches_scikit_image():
+    from skimage.metrics import peak_signal_noise_ratio
+
+    pred, true = frames()
+    for data_range in (1.0, 2.0):
+        expected = [peak_signal_noise_ratio(t, p, data_range=data_range) for p, t in zip(pred, true)]
+        np.testing.assert_allclose(psnr(pred, true, data_range), expected, rtol=1e-12)
+
+
+def test_ssim_matches_scikit_image_on_the_matching_setting():
+    """Our SSIM is Wang et al. (2004) as written: an 11-tap Gaussian window of sigma 1.5, the
+    population (not sample) local covariances, K1 = 0.01, K2 = 0.03, averaged over the valid
+    windows only. scikit-image computes it everywhere and crops (win_size - 1) / 2 pixels from each
+    border before averaging, the same set of windows; with gaussian_weights=True and
+    use_sample_covariance=False (its default is the sample covariance, N / (N - 1) larger, which
+    gives a slightly different value) the two agree to rounding."""
+    from skimage.metrics import structural_similarity
+
+    pred, true = frames()
+    for data_range in (1.0, 4.0):
+        expected = [structural_similarity(t, p, data_range=data_range, gaussian_weights=True, sigma=1.5,
+                                          use_sample_covariance=False) for p, t in zip(pred, true)]
+        np.testing.assert_allclose(ssim(pred, true, data_range), expected, rtol=1e-10)
+    default = [structural_similarity(t, p, data_range=1.0, gaussian_weights=True) for p, t in zip(pred, true)]
+    assert not np.allclose(ssim(pred, true, 1.0), default, rtol=1e-6)   # the difference is the covariance

@@ -1,12 +1,14 @@
-"""Cross-modal 2D-3D gait recognition: the Base model of DiffCrossGait (its section 3.1, eq. 1-5).
+"""Cross-modal 2D-3D gait recognition: the Base model of DiffCrossGait (its section 3.1,
+DiffCrossGait eq. 1-5).
 
 Per modality ``m`` (``"2d"`` silhouettes, ``"3d"`` range views) a small CNN backbone (BatchNorm,
-Kaiming init) maps each frame ``(H, W)`` to a feature map; temporal max pooling over the
-frames gives the sequence-level map ``F_m`` ``(b, c, h, w)`` (eq. 1). A 1x1 discriminative head,
-horizontal pyramid pooling (HPP, eq. 2) and per-part fully connected layers shared by both
-modalities (eq. 3) give the embedding ``f_m`` ``(b, p, d)``; a BNNeck over the *joint* 2D + 3D
-batch and a cosine classifier give the logits (eq. 4). Losses (eq. 5): a bidirectional
-cross-modal triplet loss on ``f`` and cross-entropy on the logits. Retrieval uses ``f``.
+Kaiming init) maps each frame ``(H, W)`` to a feature map; temporal max pooling over the frames
+gives the sequence-level map ``F_m`` ``(b, c, h, w)`` (DiffCrossGait eq. 1). A 1x1 discriminative
+head, horizontal pyramid pooling (HPP, DiffCrossGait eq. 2) and per-part fully connected layers
+shared by both modalities (DiffCrossGait eq. 3) give the embedding ``f_m`` ``(b, p, d)``; a BNNeck
+over the *joint* 2D + 3D batch and a cosine classifier give the logits (DiffCrossGait eq. 4).
+Losses (DiffCrossGait eq. 5): a bidirectional cross-modal triplet loss on ``f`` and
+cross-entropy on the logits. Retrieval uses ``f``.
 
 The BNNeck is computed over the joint batch on purpose: one BatchNorm per modality would
 standardise each modality separately and so hide the modality gap from the classifier.
@@ -64,12 +66,12 @@ class Backbone(nn.Module):
 
 
 def temporal_pool(x: torch.Tensor) -> torch.Tensor:
-    """Temporal max pooling (eq. 1): ``(b, s, c, h, w)`` -> ``(b, c, h, w)``."""
+    """Temporal max pooling (DiffCrossGait eq. 1): ``(b, s, c, h, w)`` -> ``(b, c, h, w)``."""
     return x.max(dim=1).values
 
 
 def hpp(x: torch.Tensor, bins: tuple[int, ...]) -> torch.Tensor:
-    """Horizontal pyramid pooling (eq. 2): ``(b, c, h, w)`` -> ``(b, p, c)``, each horizontal
+    """Horizontal pyramid pooling (DiffCrossGait eq. 2): ``(b, c, h, w)`` -> ``(b, p, c)``, each horizontal
     strip pooled by mean + max (GaitSet)."""
     out = []
     for n in bins:
@@ -80,7 +82,7 @@ def hpp(x: torch.Tensor, bins: tuple[int, ...]) -> torch.Tensor:
 
 class GaitBase(nn.Module):
     """Base: per-modality backbones, shared discriminative head, HPP, shared part FCs,
-    joint-batch BNNeck and cosine classifier (eq. 1-4)."""
+    joint-batch BNNeck and cosine classifier (DiffCrossGait eq. 1-4)."""
 
     def __init__(self, config: GaitConfig):
         super().__init__()
@@ -88,7 +90,7 @@ class GaitBase(nn.Module):
         c, p, d = config.channels[-1], config.parts, config.d
         self.backbones = nn.ModuleDict({m: Backbone(config.channels) for m in MODALITIES})
         self.disc_head = nn.Conv2d(c, c, 1)                                  # 1x1 discriminative head
-        self.part_fc = nn.Parameter(torch.empty(p, c, d))                    # shared FCs (eq. 3)
+        self.part_fc = nn.Parameter(torch.empty(p, c, d))                    # shared FCs (DiffCrossGait eq. 3)
         self.bnneck = nn.BatchNorm1d(p * d)                                  # over the joint batch
         self.classifier = nn.Parameter(torch.empty(p, d, config.n_classes))  # cosine classifier
         for mod in self.modules():
@@ -98,20 +100,20 @@ class GaitBase(nn.Module):
         nn.init.normal_(self.classifier, std=0.01)
 
     def feature_map(self, x: torch.Tensor, modality: str) -> torch.Tensor:
-        """Sequence-level map ``F_m`` (eq. 1): ``(b, s, H, W)`` -> ``(b, c, h, w)``."""
+        """Sequence-level map ``F_m`` (DiffCrossGait eq. 1): ``(b, s, H, W)`` -> ``(b, c, h, w)``."""
         return temporal_pool(self.backbones[modality](x))
 
     def embed(self, fmap: torch.Tensor) -> torch.Tensor:
-        """Discriminative head, HPP and shared part FCs (eq. 2-3): ``(b, c, h, w)`` -> ``(b, p, d)``."""
+        """Discriminative head, HPP and shared part FCs (DiffCrossGait eq. 2-3): ``(b, c, h, w)`` -> ``(b, p, d)``."""
         return self.parts(self.disc_head(fmap))
 
     def parts(self, x: torch.Tensor) -> torch.Tensor:
-        """HPP and the shared part FCs (eq. 2-3) of any map ``(b, c, h, w)`` -> ``(b, p, d)``; also
+        """HPP and the shared part FCs (DiffCrossGait eq. 2-3) of any map ``(b, c, h, w)`` -> ``(b, p, d)``; also
         DiffCrossGait's projection of its denoised latents (phase 1)."""
         return torch.einsum("bpc,pcd->bpd", hpp(x, self.config.bins), self.part_fc)
 
     def logits(self, *embeddings: torch.Tensor) -> torch.Tensor:
-        """BNNeck over the joint batch of all ``embeddings`` and cosine classifier (eq. 4):
+        """BNNeck over the joint batch of all ``embeddings`` and cosine classifier (DiffCrossGait eq. 4):
         ``(b_i, p, d)`` each -> ``(sum b_i, p, n_classes)``."""
         f = torch.cat(embeddings, dim=0)                                     # (B, p, d)
         B, p, d = f.shape
@@ -126,7 +128,7 @@ class GaitBase(nn.Module):
 
 
 def cross_modal_triplet(f_a: torch.Tensor, f_b: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
-    """Bidirectional cross-modal batch-all triplet loss (eq. 5) on part embeddings ``(b, p, d)``.
+    """Bidirectional cross-modal batch-all triplet loss (DiffCrossGait eq. 5) on part embeddings ``(b, p, d)``.
 
     Anchors in one modality, positives and negatives in the other, both directions:
     ``mean over active triplets of relu(margin + d(a, pos) - d(a, neg))``, per part, with
