@@ -1,4 +1,5 @@
-"""Two checks the book's build needs from Sphinx (listed in _config.yml, ``sphinx: local_extensions``).
+"""Two checks the book's build needs from Sphinx (listed in _config.yml, ``sphinx: local_extensions``),
+and the book's own CSS.
 
 - **MathJax offline.** The pages load MathJax from the book's own copy (``mathjax_path``,
   relative to ``html_static_path``; ``make mathjax`` puts it in ``_mathjax/``). Without it they
@@ -7,6 +8,8 @@
   executed, which happens only when Sphinx re-reads it. A claims file added, removed or changed
   since the last build marks the pages in ``lambdabook_claims_pages`` outdated, so a plain
   ``jupyter-book build .`` shows the new claims (no ``--all`` needed).
+- **Tables fit the page.** ``_css/lambdabook.css`` (``_css/`` is in ``html_static_path``) is linked
+  from every page: pandas DataFrames in cell outputs fit the content column at 1280 px (issue 19).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def outdated_by_claims(app, env, added, changed, removed) -> list[str]:
 def setup(app):
     app.add_config_value("lambdabook_claims_dir", "claims", "env")
     app.add_config_value("lambdabook_claims_pages", ["index"], "env")
+    app.add_css_file("lambdabook.css")
     app.connect("builder-inited", check_mathjax)
     app.connect("env-get-outdated", outdated_by_claims)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

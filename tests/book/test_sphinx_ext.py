@@ -65,3 +65,18 @@ def test_a_changed_claims_file_rereads_the_dashboard(project):
     (project / "claims" / "a.json").unlink()
     assert build(project) == ["index"]
     assert build(project) == []
+
+
+def test_every_page_links_the_books_css(project):
+    """_css/lambdabook.css (DataFrames that fit the content column, issue 19) is copied and linked."""
+    add_mathjax(project)
+    conf = project / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        'html_static_path = ["_mathjax"]', f'html_static_path = ["_mathjax", {str(ROOT / "_css")!r}]'), encoding="utf-8")
+    build(project)
+    html = project.parent / "_build" / "html"
+    assert (html / "_static" / "lambdabook.css").read_text(encoding="utf-8") == \
+        (ROOT / "_css" / "lambdabook.css").read_text(encoding="utf-8")
+    for page in ("index.html", "other.html"):
+        assert 'href="_static/lambdabook.css' in (html / page).read_text(encoding="utf-8")
+    assert "_css" in (ROOT / "_config.yml").read_text(encoding="utf-8").split("html_static_path:")[1].split("\n")[0]

@@ -11,10 +11,13 @@ the table and the per-column ranking beside the paper's
 
 from __future__ import annotations
 
+from contextlib import redirect_stderr
+
 import pandas as pd
 
 from lambdalib.book.claims import mean_sd_text
 from lambdalib.core.probes import pool_latents, probe_accuracy
+from lambdalib.core.progress import terminal
 from lambdalib.papers.lambda_ts.gait import PAIRS, gait_sizes, held_out_subjects
 from lambdalib.papers.lambda_ts.paper_values import TABLE3, TABLE3_COLUMNS
 
@@ -57,13 +60,17 @@ def ranking(probes: pd.DataFrame, probe: str) -> pd.DataFrame:
 def raw_probe_table(folds: dict, *, kinds=("linear", "mlp"), seed: int = 0) -> pd.DataFrame:
     """The reference floor: the same probes on the raw input windows (each channel's time mean
     and sd, as the latents are pooled), per modality and fold. ``folds`` maps ``(pair, held_out)``
-    to a :class:`~lambdalib.papers.lambda_ts.gait.GaitFold`."""
+    to a :class:`~lambdalib.papers.lambda_ts.gait.GaitFold`. scikit-learn's convergence warnings
+    (the probes stop at 200 L-BFGS iterations) go to the terminal, not into a notebook
+    (:func:`lambdalib.core.progress.terminal`)."""
     rows = []
-    for (pair, held_out), fold in folds.items():
-        for modality, train, test in zip(PAIRS[pair], (fold.x_train, fold.y_train), (fold.x_test, fold.y_test)):
-            for kind in kinds:
-                acc = probe_accuracy(pool_latents(train, stats="mean_std"), fold.labels_train["task"],
-                                     pool_latents(test, stats="mean_std"), fold.labels_test["task"],
-                                     kind=kind, seed=seed)
-                rows.append({"pair": pair, "modality": modality, "held_out": held_out, "probe": kind, "accuracy": acc})
+    with redirect_stderr(terminal()):
+        for (pair, held_out), fold in folds.items():
+            for modality, train, test in zip(PAIRS[pair], (fold.x_train, fold.y_train), (fold.x_test, fold.y_test)):
+                for kind in kinds:
+                    acc = probe_accuracy(pool_latents(train, stats="mean_std"), fold.labels_train["task"],
+                                         pool_latents(test, stats="mean_std"), fold.labels_test["task"],
+                                         kind=kind, seed=seed)
+                    rows.append({"pair": pair, "modality": modality, "held_out": held_out, "probe": kind,
+                                 "accuracy": acc})
     return pd.DataFrame(rows)
