@@ -1,4 +1,4 @@
-"""Tests for lambdalib.core.metrics: MSE, Frechet distance (LaMbDA eq. 10), predictive score."""
+"""Tests for lambdalib.core.metrics: MSE, Frechet distance (LaMbDA-long eq. 10), predictive score."""
 
 import numpy as np
 import pytest

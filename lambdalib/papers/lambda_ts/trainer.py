@@ -28,10 +28,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from lambdalib.core.progress import progress_bar
 
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import T_SAMPLING, GaussianDiffusion
+from lambdalib.core.progress import progress_bar
 from lambdalib.core.seed import resolve_device
 from lambdalib.papers.lambda_ts.losses import (
     AlignmentWeight,
