@@ -253,12 +253,14 @@ def _connect(client: Any, n_workers: int | None, gpu: bool):
         # while the workers are spawned.) The workers inherit this process's stderr: in a notebook
         # that is the notebook, so they get the terminal's (stderr_to_terminal) for their logs and
         # warnings. The scheduler's HTTP server takes a free port: with 8787 taken (another
-        # chapter running) it would warn into the notebook.
+        # chapter running) it would warn into the notebook. Dask's own loggers write to this
+        # process's stderr as it was when they were set up (the notebook): only errors reach them
+        # (a worker killed at shutdown on a busy machine is a warning).
         with stderr_to_terminal(), \
                 dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
                 _env_without("MALLOC_TRIM_THRESHOLD_"), \
                 LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                             dashboard_address=":0", silence_logs=logging.WARNING,
+                             dashboard_address=":0", silence_logs=logging.ERROR,
                              resources={"GPU": 1} if gpu else None,
                              env={"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}) as cluster, \
                 Client(cluster) as own:
