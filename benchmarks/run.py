@@ -66,7 +66,7 @@ def sampler_times() -> None:
     print("== DDPM vs DDIM on one trained Lorenz pair (quick profile, w/o alignment, seed 0)")
     P = get_sizes("lambda_ts.synthetic", "quick")
     data = make_pair_dataset("lorenz", P)
-    table = run_pair("lorenz", profile=P, aligned=False, seed=0, device="cpu", data=data, progress=False,
+    table = run_pair("lorenz", profile=P, variant="w/o align", align=False, seed=0, device="cpu", data=data, progress=False,
                      ddim_fractions=(10, 20)).samplers
     print(table.round(4).to_string(index=False))
     totals = table.groupby(["sampler", "steps"])[["seconds"]].sum()

@@ -38,13 +38,16 @@ choose ``n_workers``). A worker that dies mid-task is replaced and its task reru
 Run cache: with ``cache_dir``, each result is pickled as it arrives, by this process (not the
 workers, so any cluster works), to ``cache_dir/<config_key>.pkl``; configs with a file there are
 not run again. The key covers the function's name, the config, ``fingerprint`` (name the data
-version there) and ``lambdalib.__version__``, not the function's code: change ``fingerprint``
-or ``cache_dir`` when a code change changes the numbers.
+version there), ``lambdalib.__version__`` and a content hash of the ``lambdalib`` source the
+function can run (:func:`source_hash`: its module and everything it imports), so a change to
+that code never serves a stale run.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -64,7 +67,7 @@ import torch
 import lambdalib
 from lambdalib.core.progress import progress_bar, stderr_to_terminal
 
-__all__ = ["expand_grid", "config_key", "sweep", "SweepError"]
+__all__ = ["expand_grid", "source_hash", "config_key", "default_cache_dir", "sweep", "SweepError"]
 
 log = logging.getLogger(__name__)
 SCALARS = (bool, int, float, str, type(None))
@@ -112,13 +115,76 @@ def _fn_name(fn: Callable) -> str:
     return f"{module}.{qualname}"
 
 
+LIB_ROOT = Path(lambdalib.__file__).parent
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """The ``lambdalib`` modules (dotted names) that the file ``path`` imports, read with ``ast``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return {name for name in found if name.split(".")[0] == "lambdalib"}
+
+
+def _module_file(name: str, root: Path) -> Path | None:
+    """The source file of the dotted module ``name`` under ``root`` (the lambdalib folder), if any."""
+    parts = name.split(".")[1:]
+    if not parts:
+        return root / "__init__.py"
+    rel = Path(*parts)
+    for candidate in (root / rel.with_suffix(".py"), root / rel / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def source_hash(module: str, root: str | os.PathLike = LIB_ROOT) -> str:
+    """sha256 (first 16 hex digits) of the source of ``module`` and of every lambdalib module it
+    imports, directly or not (with their packages' ``__init__``), each as its path and bytes.
+
+    This is the code a run of a function defined in ``module`` can execute: a change to any of
+    it changes the run cache key, while a change to code the run never imports (another paper's
+    package, which ``tests/test_layout.py`` keeps out of every paper's imports) does not.
+    """
+    root = Path(root)
+    todo, files = [module, "lambdalib"], set()
+    while todo:
+        name = todo.pop()
+        path = _module_file(name, root)
+        if path is None or path in files:
+            continue
+        files.add(path)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]        # the packages' __init__
+        todo += sorted(_imported_modules(path))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def config_key(fn: Callable, config: dict, *, fingerprint: str = "") -> str:
     """The run cache key: sha256 (first 20 hex digits) of the canonical JSON of
-    {fn's module.qualname, the config, ``fingerprint``, ``lambdalib.__version__``}."""
+    {fn's module.qualname, the config, ``fingerprint``, ``lambdalib.__version__``,
+    :func:`source_hash` of fn's module}."""
     payload = {"fn": _fn_name(fn), "config": _check_config(config), "fingerprint": str(fingerprint),
-               "version": lambdalib.__version__}
+               "version": lambdalib.__version__, "source": source_hash(fn.__module__)}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def default_cache_dir() -> str:
+    """The book's run cache, where chapters share trained runs: ``$LAMBDABOOK_RUN_CACHE``, else
+    ``$XDG_CACHE_HOME/lambdabook/runs`` (the Makefile points XDG_CACHE_HOME into ``_build/``),
+    else ``~/.cache/lambdabook/runs``. Never in the repository's tracked files."""
+    if os.environ.get("LAMBDABOOK_RUN_CACHE"):
+        return os.environ["LAMBDABOOK_RUN_CACHE"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "lambdabook", "runs")
 
 
 def _run_one(fn: Callable, config: dict) -> dict:

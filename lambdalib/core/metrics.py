@@ -5,8 +5,8 @@ All arrays are channel-last ``(b, n, c)``; numpy arrays and torch tensors are bo
 - :func:`mse`              cross-modal reconstruction error against the paired ground truth.
 - :func:`ts_features`      the fixed feature map used in place of an Inception network.
 - :func:`frechet_distance` LaMbDA-long eq. 10 between two feature sets; :func:`frechet_score`
-  applies it to time series and :func:`frechet_floor` gives its real-vs-real value.
-- :func:`predictive_score` TimeGAN's train-on-generated, test-on-real next-step MAE.
+  applies it to time series and :func:`frechet_with_floor` gives it beside its real-vs-real floor.
+- :func:`predictive_score` train on generated, test on real: forecast a window's latter part.
 - :func:`psnr`, :func:`ssim` frame similarity per frame ``(N, h, w)`` (ConDA's round trip).
 - :func:`plateau_ratio`    the convergence check every chapter reports for its training curves.
 """
@@ -21,7 +21,7 @@ from torch import nn
 from lambdalib.core.fitting import minibatch_fit
 from lambdalib.core.seed import resolve_device
 
-__all__ = ["mse", "mse_up_to_sign", "ts_features", "frechet_distance", "frechet_score", "frechet_floor",
+__all__ = ["mse", "mse_up_to_sign", "ts_features", "frechet_distance", "frechet_score", "frechet_with_floor",
            "predictive_score",
            "psnr", "ssim", "plateau_ratio"]
 
@@ -129,71 +129,68 @@ def frechet_score(generated, real, *, n_bins: int = 16) -> float:
     return frechet_distance(ts_features(generated, n_bins), ts_features(real, n_bins))
 
 
-def frechet_floor(real, *, seed: int, n_bins: int = 16) -> float:
-    """Real-vs-real Frechet distance between two disjoint random halves of ``real`` ``(b, n, c)``.
+def frechet_with_floor(generated, real, *, seed: int, n_bins: int = 16) -> dict[str, float]:
+    """LaMbDA-long eq. 10 with its real-vs-real floor, at one sample size.
 
-    This is the value LaMbDA-long eq. 10 takes when nothing is wrong at this sample size: each half has
-    ``b // 2`` windows and the estimated covariances alone make the distance positive. Print
-    it beside generated-vs-real scores, and compute those with ``b // 2`` generated windows
-    against ``b // 2`` real ones so that both numbers carry the same finite-sample bias.
+    ``real`` ``(b, n, c)`` is split at random (from ``seed``) into halves A and B of ``b // 2``
+    windows; ``fd`` is the distance between the generated windows paired with A (``generated``
+    holds one window per real one, ``(b, n, c)``) and real half B, and ``floor`` the distance
+    between real halves A and B. Both carry the same finite-sample bias, so ``floor`` is what
+    ``fd`` would be for a perfect generator at this size: read ``fd`` against it, not against 0.
     """
+    gen = _check_series(_as_float64(generated), "generated")
     real = _check_series(_as_float64(real), "real")
+    if gen.shape != real.shape:
+        raise ValueError(f"generated and real must pair up window for window, got {gen.shape} and {real.shape}")
     half = real.shape[0] // 2
     if half < 2:
         raise ValueError(f"real must hold at least 4 windows, got {real.shape[0]}")
     perm = np.random.default_rng(seed).permutation(real.shape[0])
-    return frechet_score(real[perm[:half]], real[perm[half:2 * half]], n_bins=n_bins)
+    a, b = perm[:half], perm[half:2 * half]
+    return {"fd": frechet_score(gen[a], real[b], n_bins=n_bins), "floor": frechet_score(real[a], real[b], n_bins=n_bins)}
 
 
-class _NextStepGRU(nn.Module):
-    """One-layer GRU and a linear read-out: ``(b, n, c) -> (b, n, c)`` next-step predictions."""
+class _Forecaster(nn.Module):
+    """GRU encoder over the initial ``k`` steps, linear read-out of the remaining ``m`` steps:
+    ``(b, k, c) -> (b, m, c)`` (a direct multi-step forecast)."""
 
-    def __init__(self, channels: int, hidden: int):
+    def __init__(self, channels: int, hidden: int, horizon: int):
         super().__init__()
         self.gru = nn.GRU(channels, hidden, batch_first=True)
-        self.head = nn.Linear(hidden, channels)
+        self.head = nn.Linear(hidden, horizon * channels)
+        self.horizon, self.channels = horizon, channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h, _ = self.gru(x)                                        # (b, n, hidden)
-        return self.head(h)                                       # (b, n, c)
+        _, h = self.gru(x)                                        # (1, b, hidden): state after k steps
+        return self.head(h[-1]).view(-1, self.horizon, self.channels)  # (b, m, c)
 
 
-def predictive_score(generated, real, *, condition_gen=None, condition_real=None,
-                     hidden: int | None = None, steps: int = 100, lr: float = 1e-2,
-                     batch_size: int = 128, seed: int = 0, device: str = "auto") -> float:
-    """TimeGAN's predictive score (Yoon et al. 2019; LaMbDA A.6.4): train on generated, test on real.
+def predictive_score(generated, real, *, split: float = 0.5, hidden: int | None = None, lr: float = 5e-3,
+                     batch_size: int = 128, chunk: int = 100, max_steps: int = 3000, flat: float = 0.98,
+                     seed: int = 0, device: str = "auto") -> dict:
+    """Predictive score (LaMbDA-long A.6.4, after TimeGAN, Yoon et al. 2019): train on generated,
+    test on real.
 
-    A one-layer GRU (``hidden`` units, default ``max(8, c)``) is trained with Adam (``steps``
-    minibatches of ``batch_size`` windows drawn with replacement, learning rate ``lr``) on
-    ``generated`` ``(b, n, c)`` to predict ``x[:, 1:]`` from ``x[:, :-1]`` (one step ahead, all
-    channels, L1 loss); the score is its mean absolute error on ``real`` ``(b2, n, c)``, in the
-    data's units (lower is better). When the generated channels come from a condition, pass
-    ``condition_gen`` ``(b, n, cc)`` and ``condition_real`` ``(b2, n, cc)``: the score is then
-    computed on ``[condition, series]`` concatenated along channels. Deterministic given
-    ``seed``; the caller's global random state is left untouched. The defaults take about a
-    second on one CPU thread for 100 windows of length 75 (the cost is set by ``steps * n``,
-    hardly by ``batch_size``); TimeGAN trains for 5000 steps, so raise ``steps`` for final
-    numbers. The score is in the data's units: score data normalised as for training.
+    A GRU forecaster (``hidden`` units, default ``max(8, 2 c)``) is trained with Adam on
+    ``generated`` windows ``(b, n, c)`` ONLY, to predict the latter part of each window (its last
+    ``n - k`` steps, ``k = round(split * n)``) from its initial part (L1 loss, minibatches of
+    ``batch_size`` drawn with replacement). It trains in chunks of ``chunk`` steps until the
+    loss is flat, i.e. the mean loss of the last chunk is at least ``flat`` times that of the
+    chunk before (:func:`plateau_ratio` over chunks), or ``max_steps``. The score is its mean
+    absolute error on ``real`` ``(b2, n, c)`` in the data's units (lower is better).
+    Returns ``{"score", "steps", "plateau"}`` (the last chunk ratio, to show the fit converged).
+    Deterministic given ``seed``; the caller's random state is left untouched.
     """
     gen = _check_series(_as_float64(generated), "generated")
     real = _check_series(_as_float64(real), "real")
-    if (condition_gen is None) != (condition_real is None):
-        raise ValueError("condition_gen and condition_real must be given together or both be None")
-    if condition_gen is not None:
-        cond_gen = _check_series(_as_float64(condition_gen), "condition_gen")
-        cond_real = _check_series(_as_float64(condition_real), "condition_real")
-        if cond_gen.shape[:2] != gen.shape[:2] or cond_real.shape[:2] != real.shape[:2]:
-            raise ValueError("condition_gen / condition_real must match generated / real in (b, n), got "
-                             f"{cond_gen.shape} vs {gen.shape} and {cond_real.shape} vs {real.shape}")
-        gen = np.concatenate([cond_gen, gen], axis=2)             # (b, n, cc + c)
-        real = np.concatenate([cond_real, real], axis=2)          # (b2, n, cc + c)
     if gen.shape[1:] != real.shape[1:]:
         raise ValueError(f"generated and real must share (n, c), got {gen.shape[1:]} and {real.shape[1:]}")
     b, n, c = gen.shape
-    if n < 2:
-        raise ValueError(f"sequence length n must be >= 2 for next-step prediction, got {n}")
-    hidden = max(8, c) if hidden is None else hidden
-    for name, v in (("steps", steps), ("batch_size", batch_size), ("hidden", hidden)):
+    k = int(round(split * n))
+    if not 1 <= k < n:
+        raise ValueError(f"split must leave both parts non-empty for n={n}, got split={split!r}")
+    hidden = max(8, 2 * c) if hidden is None else hidden
+    for name, v in (("chunk", chunk), ("max_steps", max_steps), ("batch_size", batch_size), ("hidden", hidden)):
         if v < 1:
             raise ValueError(f"{name} must be >= 1, got {v}")
     dev = resolve_device(device)
@@ -201,19 +198,25 @@ def predictive_score(generated, real, *, condition_gen=None, condition_real=None
     x_real = torch.as_tensor(real, dtype=torch.float32, device=dev)    # (b2, n, c)
     with torch.random.fork_rng(devices=[]):                      # all draws are on the CPU stream
         torch.manual_seed(seed)
-        model = _NextStepGRU(c, hidden).to(dev)
+        model = _Forecaster(c, hidden, n - k).to(dev)
         batches = torch.Generator().manual_seed(seed)
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
 
         def batch_loss() -> torch.Tensor:
-            idx = torch.randint(0, b, (min(batch_size, b),), generator=batches).to(dev)
-            xb = x_gen[idx]                                       # (batch, n, c)
-            return (model(xb[:, :-1]) - xb[:, 1:]).abs().mean()
+            xb = x_gen[torch.randint(0, b, (min(batch_size, b),), generator=batches).to(dev)]  # (batch, n, c)
+            return (model(xb[:, :k]) - xb[:, k:]).abs().mean()
 
-        minibatch_fit(torch.optim.Adam(model.parameters(), lr=lr), batch_loss, steps, name="predictive-score GRU")
+        losses, ratio = [], float("nan")
+        while len(losses) < max_steps:
+            losses += minibatch_fit(opt, batch_loss, min(chunk, max_steps - len(losses)), name="predictive score")
+            if len(losses) >= 2 * chunk:
+                ratio = float(np.mean(losses[-chunk:]) / np.mean(losses[-2 * chunk:-chunk]))
+                if ratio >= flat:
+                    break
     model.eval()
     with torch.no_grad():
-        err = (model(x_real[:, :-1]) - x_real[:, 1:]).abs()     # (b2, n - 1, c)
-    return float(err.mean(dtype=torch.float64))
+        err = (model(x_real[:, :k]) - x_real[:, k:]).abs()       # (b2, n - k, c)
+    return {"score": float(err.mean(dtype=torch.float64)), "steps": len(losses), "plateau": ratio}
 
 
 def psnr(pred: np.ndarray, true: np.ndarray, data_range: float) -> np.ndarray:

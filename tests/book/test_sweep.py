@@ -6,6 +6,7 @@ it, so the workers import these functions as ``test_sweep.<name>`` (nothing is u
 """
 
 import os
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from distributed import Client, LocalCluster
 from pandas.testing import assert_frame_equal
 
 import lambdalib
+from lambdalib.book import sweep as sweep_module
 from lambdalib.book.sweep import SweepError, config_key, expand_grid, sweep
 
 # --- the functions the sweeps run (module level, so that workers can import them) ---
@@ -97,6 +99,39 @@ def test_config_key_changes_with_what_changes_the_result(monkeypatch):
     assert key != config_key(dies_once, {"seed": 0, "n": 3}, fingerprint="data-v1")
     monkeypatch.setattr(lambdalib, "__version__", "99.0")
     assert key != config_key(noisy_mean, {"seed": 0, "n": 3}, fingerprint="data-v1")
+
+
+def test_a_library_source_change_changes_the_key(tmp_path, monkeypatch):
+    lib = Path(lambdalib.__file__).parent
+    copy = tmp_path / "lambdalib"
+    shutil.copytree(lib, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    uncached = sweep_module.source_hash.__wrapped__
+    module = "lambdalib.papers.lambda_ts.synthetic"
+    assert uncached(module, copy) == uncached(module, lib)
+    key = config_key(noisy_mean, {"seed": 0, "n": 3})
+    target = copy / "core" / "metrics.py"                    # imported by synthetic, not by this test
+    target.write_text(target.read_text() + "\n# an edit\n")
+    edited = uncached(module, copy)
+    assert edited != uncached(module, lib)
+    monkeypatch.setattr(sweep_module, "source_hash", lambda name: edited)
+    assert key != config_key(noisy_mean, {"seed": 0, "n": 3})
+
+
+def test_the_hash_covers_what_a_run_imports_and_nothing_else(tmp_path):
+    lib = Path(lambdalib.__file__).parent
+    copy = tmp_path / "lambdalib"
+    shutil.copytree(lib, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    uncached = sweep_module.source_hash.__wrapped__
+    module = "lambdalib.papers.lambda_ts.synthetic"
+    before = uncached(module, copy)
+    other = copy / "papers" / "conda" / "pipeline.py"      # another paper: never imported by LaMbDA
+    other.write_text(other.read_text() + "\n# an edit\n")
+    assert uncached(module, copy) == before
+    for deep in ("papers/lambda_ts/trainer.py", "core/diffusion.py", "papers/lambda_ts/__init__.py"):
+        path = copy / deep                                   # imported through experiment, or a package
+        path.write_text(path.read_text() + "\n# an edit\n")
+        assert uncached(module, copy) != before, deep
+        before = uncached(module, copy)
 
 
 def test_serial_sweep_keeps_grid_order_and_runs_duplicates_once(log_dir):

@@ -28,7 +28,7 @@ def test_schedules_are_valid(schedule):
 
 
 def test_closed_form_matches_step_by_step_chain():
-    """q(x_t | x_0) in closed form (LAMBDA eq. 1) equals T applications of q(x_t | x_{t-1})."""
+    """q(x_t | x_0) in closed form (LaMbDA-short eq. 1) equals T applications of q(x_t | x_{t-1})."""
     torch.manual_seed(0)
     d = GaussianDiffusion(50)
     x0 = torch.tensor([1.5, -0.7]).reshape(1, 1, 2).expand(20000, 1, 2)

@@ -1,4 +1,4 @@
-"""Tests for lambdalib.core.metrics: MSE, Frechet distance (LaMbDA eq. 10), predictive score."""
+"""Tests for lambdalib.core.metrics: MSE, Frechet distance (LaMbDA-long eq. 10), predictive score."""
 
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ import torch
 
 from lambdalib.core.metrics import (
     frechet_distance,
-    frechet_floor,
     frechet_score,
+    frechet_with_floor,
     mse,
     predictive_score,
     psnr,
@@ -68,10 +68,14 @@ def test_frechet_rejects_bad_shapes():
 def test_floor_small_against_different_distribution():
     rng = np.random.default_rng(1)
     real = _sines(rng, 200)
-    floor = frechet_floor(real, seed=0)
-    other = _sines(rng, 100, freq=(2.0, 3.0))                     # clearly different windows
-    assert floor < 0.1 * frechet_score(other, real[:100])
-    assert frechet_floor(real, seed=0) == floor                    # seeded split
+    other = _sines(rng, 200, freq=(2.0, 3.0))                     # clearly different windows
+    scores = frechet_with_floor(other, real, seed=0)
+    assert scores["floor"] < 0.1 * scores["fd"]
+    assert frechet_with_floor(other, real, seed=0) == scores       # seeded split
+    same = frechet_with_floor(_sines(rng, 200), real, seed=0)      # a perfect generator: fd near the floor
+    assert same["fd"] < 3 * same["floor"]
+    with pytest.raises(ValueError, match="pair up"):
+        frechet_with_floor(other[:10], real, seed=0)
     assert frechet_score(real[:100], real[100:]) == pytest.approx(
         frechet_distance(ts_features(real[:100]), ts_features(real[100:])))
 
@@ -94,28 +98,33 @@ def test_predictive_score_ranks_real_below_noise_and_is_deterministic():
     rng = np.random.default_rng(2)
     real, generated = _sines(rng, 64), _sines(rng, 64)
     noise = rng.normal(size=real.shape)
-    kw = dict(steps=40, seed=3, device="cpu")
+    kw = dict(chunk=100, max_steps=1000, seed=3, device="cpu")
     state = torch.get_rng_state()
     good = predictive_score(generated, real, **kw)
     assert torch.equal(torch.get_rng_state(), state)              # caller's stream untouched
     bad = predictive_score(noise, real, **kw)
-    assert good < 0.5 * bad
+    assert good["score"] < 0.5 * bad["score"]
     assert predictive_score(generated, real, **kw) == good
+    assert 200 <= good["steps"] <= 1000 and good["steps"] % 100 == 0
 
 
-def test_predictive_score_condition_and_shape_checks():
+def test_predictive_score_trains_until_flat():
     torch.set_num_threads(1)
-    rng = np.random.default_rng(3)
-    x = _sines(rng, 16, n=20, c=2)
-    score = predictive_score(x[..., 1:], x[..., 1:], condition_gen=x[..., :1],
-                             condition_real=x[..., :1], steps=5, device="cpu")
-    assert np.isfinite(score)
-    with pytest.raises(ValueError, match="together"):
-        predictive_score(x, x, condition_gen=x, steps=1, device="cpu")
+    x = _sines(np.random.default_rng(4), 32)
+    flat = predictive_score(x, x, chunk=10, max_steps=2000, flat=0.0, device="cpu")
+    assert flat["steps"] == 20                                    # any ratio >= 0: stops after two chunks
+    capped = predictive_score(x, x, chunk=10, max_steps=30, flat=10.0, device="cpu")
+    assert capped["steps"] == 30 and capped["plateau"] < 10.0     # never flat enough: stops at the cap
+
+
+def test_predictive_score_shape_checks():
+    x = _sines(np.random.default_rng(3), 16, n=20, c=2)
     with pytest.raises(ValueError, match=r"\(n, c\)"):
-        predictive_score(x, x[:, :10], steps=1, device="cpu")
+        predictive_score(x, x[:, :10], device="cpu")
+    with pytest.raises(ValueError, match="split"):
+        predictive_score(x, x, split=1.0, device="cpu")
     with pytest.raises(ValueError, match="device"):
-        predictive_score(x, x, steps=1, device="tpu")
+        predictive_score(x, x, max_steps=1, device="tpu")
 
 
 def test_mse_hand_example_and_shape_mismatch():

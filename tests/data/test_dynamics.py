@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
+from lambdalib.book.profiles import get_sizes
 from lambdalib.data.dynamics import (
     SYSTEMS,
     double_pendulum_rhs,
@@ -13,7 +14,7 @@ from lambdalib.data.dynamics import (
     simulate,
     sliding_windows,
 )
-from lambdalib.papers.lambda_ts.sizes import get_profile
+from lambdalib.papers.lambda_ts import sizes as _sizes  # noqa: F401  (registers LaMbDA's sizes)
 
 
 def double_pendulum_energy(states: np.ndarray, m1: float = 1.0, m2: float = 1.0, l1: float = 1.0,
@@ -98,7 +99,7 @@ def test_sliding_windows_matches_loop():
 
 
 def test_make_pair_dataset_shapes_split_and_normalisation():
-    profile = get_profile("quick")
+    profile = get_sizes("lambda_ts.synthetic", "quick")
     data = make_pair_dataset("lorenz", profile)
     L = profile.window
     for arr in (data.x_train, data.y_train, data.x_test, data.y_test):
@@ -130,7 +131,7 @@ def test_make_pair_dataset_shapes_split_and_normalisation():
 
 
 def test_denormalise_round_trip_and_modality_check():
-    data = make_pair_dataset("pendulum_nonchaotic", get_profile("quick"))
+    data = make_pair_dataset("pendulum_nonchaotic", get_sizes("lambda_ts.synthetic", "quick"))
     z = data.y_test[:3]
     back = data.denormalise(z, "y")
     np.testing.assert_allclose((back - data.y_mean) / data.y_std, z, atol=1e-6)
@@ -142,6 +143,6 @@ def test_unknown_system_and_short_test_segment_raise():
     with pytest.raises(ValueError, match="pendulum_chaotic"):
         simulate("rossler")
     with pytest.raises(ValueError, match="lorenz"):
-        make_pair_dataset("Lorenz", get_profile("quick"))
+        make_pair_dataset("Lorenz", get_sizes("lambda_ts.synthetic", "quick"))
     with pytest.raises(ValueError, match="test_fraction"):
-        make_pair_dataset("lorenz", get_profile("quick", test_fraction=0.02))
+        make_pair_dataset("lorenz", get_sizes("lambda_ts.synthetic", "quick", test_fraction=0.02))

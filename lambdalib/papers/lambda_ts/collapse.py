@@ -12,20 +12,38 @@ fixed diffusion steps t:
   target x0 at each time step from the latent z at that step; its R^2 on held-out windows says
   how much of the signal the latent still encodes (1: all of it linearly; 0: none).
 
-:func:`collapse_table` computes both for one encoder at several t. Latents ``z`` are ``(b, n, d)``.
+:func:`encoder_latents` reads the latent off a trained model; :func:`collapse_table` computes both
+measures for one encoder at several t. Latents ``z`` are ``(b, n, d)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.experiment import encoder_latents
+from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser
 
-__all__ = ["within_window_share", "probe_r2", "collapse_table"]
+__all__ = ["encoder_latents", "within_window_share", "probe_r2", "collapse_table"]
+
+
+@torch.no_grad()
+def encoder_latents(model: ConditionalDenoiser, diffusion: GaussianDiffusion, x0: np.ndarray, t: int, *,
+                    seed: int = 0, batch: int = 512) -> np.ndarray:
+    """The aligned latent Z_t = h(x_t, t) (LaMbDA-long Algorithm 1, step 5) of clean windows ``x0 (b, L, c)``
+    noised to step ``t`` (LaMbDA-short eq. 1) with noise drawn from ``seed``: ``(b, L, d)``."""
+    device = next(model.parameters()).device
+    x0 = torch.from_numpy(np.ascontiguousarray(x0, dtype=np.float32))
+    eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    out = []
+    for start in range(0, len(x0), batch):
+        tt = torch.full((len(x0[start:start + batch]),), t, device=device)
+        x_t = diffusion.q_sample(x0[start:start + batch].to(device), tt, eps[start:start + batch].to(device))
+        out.append(model.encode(x_t, tt)[0].cpu())                      # (batch, L, d)
+    return torch.cat(out).numpy()
 
 
 def within_window_share(z: np.ndarray, S: int) -> float:

@@ -3,7 +3,7 @@
 This is what a cell of LaMbDA-long Table 2 is: one system, with or without alignment, one seed.
 :func:`run_pair` is a pure function of its arguments (data generated inside from the system
 name), so seeds and variants can run in separate processes. :func:`build_pair`,
-:func:`conditional_sample` and :func:`encoder_latents` serve the gait runs as well.
+:func:`conditional_sample` serves the gait runs as well.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import mse
 from lambdalib.core.seed import resolve_device, set_seed
 from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
+from lambdalib.papers.lambda_ts.collapse import collapse_table
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.papers.lambda_ts.sizes import Profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
-__all__ = ["DIRECTIONS", "PairResult", "build_pair", "conditional_sample", "encoder_latents", "eval_indices",
-           "latent_variance_ratio", "run_pair", "sampler_comparison"]
+__all__ = ["DIRECTIONS", "PairResult", "build_pair", "conditional_sample", "eval_indices",
+           "run_pair", "sampler_comparison"]
 
 # "X|Y": generate X given Y (model_x); "Y|X": generate Y given X (model_y).
 DIRECTIONS = ("X|Y", "Y|X")
@@ -36,13 +37,14 @@ class PairResult:
     """Everything a chapter shows about one trained pair."""
 
     system: str
-    aligned: bool
+    variant: str                    # the variant's name (e.g. "LaMbDA", "w/o align")
     seed: int
     history: pd.DataFrame           # per-step loss terms (see PairTrainer)
     mse: dict[str, float]           # direction -> test MSE of DDPM samples (normalised units)
     samples: dict[str, np.ndarray]  # direction -> (n_eval, L, c) generated windows, normalised
     train_seconds: float            # wall time of training
     samplers: pd.DataFrame | None   # DDPM vs DDIM on the same models (see sampler_comparison)
+    collapse: pd.DataFrame          # per model and t: within-window share, probe R^2 (see collapse_table)
 
 
 def build_pair(cx: int, cy: int, profile: Profile, *, shared_encoder: bool = False):
@@ -86,22 +88,6 @@ def conditional_sample(model: torch.nn.Module, diffusion: GaussianDiffusion, con
 
 
 @torch.no_grad()
-def encoder_latents(model: ConditionalDenoiser, diffusion: GaussianDiffusion, x0: np.ndarray, t: int, *,
-                    seed: int = 0, batch: int = 512) -> np.ndarray:
-    """The aligned latent Z_t = h(x_t, t) (LaMbDA-long Algorithm 1, step 5) of clean windows ``x0 (b, L, c)``
-    noised to step ``t`` (LaMbDA-short eq. 1) with noise drawn from ``seed``: ``(b, L, d)``."""
-    device = next(model.parameters()).device
-    x0 = torch.from_numpy(np.ascontiguousarray(x0, dtype=np.float32))
-    eps = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
-    out = []
-    for start in range(0, len(x0), batch):
-        tt = torch.full((len(x0[start:start + batch]),), t, device=device)
-        x_t = diffusion.q_sample(x0[start:start + batch].to(device), tt, eps[start:start + batch].to(device))
-        out.append(model.encode(x_t, tt)[0].cpu())                      # (batch, L, d)
-    return torch.cat(out).numpy()
-
-
-@torch.no_grad()
 def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, torch.Tensor]],
                        diffusion: GaussianDiffusion, *, ddim_fractions: tuple[int, ...] = (10, 20),
                        seed: int = 0) -> tuple[pd.DataFrame, dict[str, torch.Tensor]]:
@@ -126,30 +112,24 @@ def sampler_comparison(models: dict[str, tuple[torch.nn.Module, torch.Tensor, to
     return pd.DataFrame(rows), ddpm_samples
 
 
-def latent_variance_ratio(histories: dict[str, list[pd.DataFrame]], column: str = "z_var_y",
-                          fraction: float = 0.1) -> float:
-    """Within-window latent variance (``column`` of the trainer's history) over the last
-    ``fraction`` of training, summed over runs, LaMbDA over w/o align; ``histories`` maps those two
-    variants to their runs' histories. Far below 1: the alignment terms collapsed the latents."""
-    def final(variant):
-        return sum(h[column].iloc[-max(1, int(len(h) * fraction)):].mean() for h in histories[variant])
-    return float(final("LaMbDA") / final("w/o align"))
-
-
-def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device: str = "auto",
+def run_pair(system: str, *, profile: Profile, variant: str, seed: int, device: str = "auto",
              progress: bool = True, data: PairedWindows | None = None,
              ddim_fractions: tuple[int, ...] = (), **train_overrides) -> PairResult:
-    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` (with or without alignment); score on test.
+    """Train p(X|Y), p(Y|X) on ``system`` at ``profile`` with the :class:`TrainConfig` fields
+    ``train_overrides`` (``variant`` names them, e.g. ``align=False`` for "w/o align"); score on test.
 
-    With ``ddim_fractions`` (e.g. ``(10, 20)``), also time DDPM against DDIM at T/k steps on the
-    trained models (:func:`sampler_comparison`). The result holds no model, so it pickles small.
+    Besides the test MSE of DDPM samples, the result holds the collapse measures of both EMA
+    encoders at t = 0, T/4, T/2 (:func:`~lambdalib.papers.lambda_ts.collapse.collapse_table`,
+    probes fitted on up to 4 * n_eval training windows). With ``ddim_fractions`` (e.g.
+    ``(10, 20)``), also time DDPM against DDIM at T/k steps on the trained models
+    (:func:`sampler_comparison`). The result holds no model, so it pickles small.
     """
     set_seed(seed)
     dev = resolve_device(device)
     data = data if data is not None else make_pair_dataset(system, profile)
     model_x, model_y = build_pair(data.x_train.shape[-1], data.y_train.shape[-1], profile)
     diffusion = GaussianDiffusion(profile.timesteps, profile.schedule, device=dev)
-    config = TrainConfig.from_profile(profile, align=aligned, **train_overrides)
+    config = TrainConfig.from_profile(profile, **train_overrides)
     trainer = PairTrainer(model_x, model_y, diffusion, config, device=device)
     start = time.perf_counter()
     history = trainer.fit(torch.from_numpy(data.x_train), torch.from_numpy(data.y_train),
@@ -163,5 +143,12 @@ def run_pair(system: str, *, profile: Profile, aligned: bool, seed: int, device:
     table, samples = sampler_comparison(models, diffusion, ddim_fractions=ddim_fractions, seed=seed)
     errors = {d: mse(samples[d], models[d][2]) for d in DIRECTIONS}
     samplers = table if ddim_fractions else None
-    return PairResult(system, aligned, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
-                      train_seconds, samplers)
+    fit = eval_indices(len(data.x_train), 4 * profile.n_eval)
+    steps = (0, profile.timesteps // 4, profile.timesteps // 2)
+    collapse = pd.concat([collapse_table(model, diffusion, train[fit], test[idx], S=profile.align_window, steps=steps,
+                                         seed=seed).assign(model=name)
+                          for name, model, train, test in (("X", trainer.ema_x.module, data.x_train, data.x_test),
+                                                           ("Y", trainer.ema_y.module, data.y_train, data.y_test))],
+                         ignore_index=True)
+    return PairResult(system, variant, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
+                      train_seconds, samplers, collapse)

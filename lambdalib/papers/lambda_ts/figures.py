@@ -107,17 +107,20 @@ def plot_continuous_window(data: GaitData, *, speed: float = 1.0, incline: float
     return fig
 
 
-def plot_training_curves(results: list[PairResult], columns: dict[str, str], smooth: int = 25) -> plt.Figure:
+def plot_training_curves(results: list[PairResult], columns: dict[str, str], smooth: int = 25,
+                         reference: dict[str, tuple[float, str]] | None = None) -> plt.Figure:
     """One panel per loss column (``{column: y-axis label}``): the running mean over ``smooth``
     steps, mean over seeds as a line and min-max over seeds as a band, per variant."""
-    return plot_loss_curves(histories(results), columns, smooth)
+    return plot_loss_curves(histories(results), columns, smooth, reference=reference)
 
 
 def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str, str],
-                     smooth: int = 25, run_label: str = "seeds") -> plt.Figure:
+                     smooth: int = 25, run_label: str = "seeds",
+                     reference: dict[str, tuple[float, str]] | None = None) -> plt.Figure:
     """One panel per loss column (``{column: y-axis label}``) of the per-step ``histories``
     (``{variant: [history, ...]}``): running mean over ``smooth`` steps, mean over runs as a
-    line and min-max over runs as a band, one colour per variant."""
+    line and min-max over runs as a band, one colour per variant; ``reference`` draws a dashed
+    line ``{column: (value, label)}`` on that column's panel."""
     fig, axes = plt.subplots(1, len(columns), figsize=(3.6 * len(columns), 3.1), squeeze=False)
     for ax, (column, label) in zip(axes[0], columns.items()):
         for variant, runs in histories.items():
@@ -129,6 +132,10 @@ def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str
             color = variant_color(variant)
             ax.plot(step, curves.mean(0), color=color, label=variant)
             ax.fill_between(step, curves.min(0), curves.max(0), color=color, alpha=0.2, lw=0)
+        if reference and column in reference:
+            value, text = reference[column]
+            ax.axhline(value, color="black", ls="--", lw=1, label=text)
+            ax.legend(fontsize=8)
         ax.set(xlabel="optimiser step", ylabel=label, yscale="log")
     axes[0, 0].legend(fontsize=8, title=f"band: min-max over {run_label}", title_fontsize=7)
     fig.tight_layout()

@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 
 import pandas as pd
 import torch
 
-from lambdalib.book.sweep import expand_grid, sweep
+from lambdalib.book.sweep import default_cache_dir, expand_grid, sweep
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.core.metrics import frechet_score, mse, predictive_score
+from lambdalib.core.metrics import frechet_with_floor, mse, predictive_score
 from lambdalib.core.probes import pool_latents, probe_accuracy
 from lambdalib.core.seed import resolve_device, set_seed
+from lambdalib.papers.lambda_ts.collapse import collapse_table, encoder_latents
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser
-from lambdalib.papers.lambda_ts.experiment import build_pair, conditional_sample, encoder_latents, eval_indices
+from lambdalib.papers.lambda_ts.experiment import build_pair, conditional_sample, eval_indices
 from lambdalib.papers.lambda_ts.gait import (
     MODALITIES,
     PAIRS,
@@ -40,7 +40,7 @@ from lambdalib.papers.lambda_ts.sizes import run_sizes
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
 
 __all__ = ["VARIANTS", "SAMPLED", "PROBED", "PROBES", "task_probes", "gait_task", "gait_fingerprint",
-           "default_cache_dir", "run_gait", "load_pair", "metrics_frame", "probes_frame"]
+           "run_gait", "load_pair", "metrics_frame", "collapse_frame", "probes_frame", "METRICS"]
 
 # TrainConfig overrides of each model variant. Every variant keeps mutual conditioning; all but
 # the shared encoder keep the energy terms, so "w/o align" vs "LaMbDA" isolates alignment.
@@ -63,6 +63,9 @@ SHARED_ENCODER = ("shared encoder",)
 SAMPLED = ("w/o align", "LaMbDA", "w/o contrastive", "w/o covariance", "w/o energy", "shared encoder")
 PROBED = ("w/o align", "LaMbDA", "SimCLR", "Barlow", "VICReg", "MSE")
 PROBES = ("linear", "mlp")
+# One row per sampled direction: test MSE, Frechet distance with its real-vs-real floor (LaMbDA-long
+# eq. 10, halves of the held-out windows), predictive score and how its forecaster converged.
+METRICS = ["direction", "mse", "fd", "fd_floor", "pred", "pred_steps", "pred_plateau"]
 
 
 def task_probes(model_x: ConditionalDenoiser, model_y: ConditionalDenoiser, diffusion: GaussianDiffusion,
@@ -89,7 +92,9 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
     """One run, as a :func:`~lambdalib.book.sweep.sweep` task: train, then score what the chapters read.
 
     Returns ``history`` (per-step losses), ``metrics`` (variants in :data:`SAMPLED`: one row per
-    direction, MSE, Frechet distance and predictive score of the DDPM samples, normalised units),
+    direction, the columns :data:`METRICS` of the DDPM samples, normalised units), ``collapse``
+    (:func:`~lambdalib.papers.lambda_ts.collapse.collapse_table` of both EMA encoders at t = 0,
+    T/4, T/2 on the held-out windows),
     ``samples`` (direction -> ``(n_eval, L, c)``), ``eval_idx`` (the held-out windows scored),
     ``probes`` (variants in :data:`PROBED`: :func:`task_probes`), ``state`` (EMA weights of both
     models, CPU) and ``train_seconds``.
@@ -116,15 +121,21 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
         gen = conditional_sample(model, diffusion, torch.from_numpy(cond), x_channels=target.shape[-1],
                                  seed=seed).cpu().numpy()
         samples[direction] = gen
-        rows.append({"direction": direction, "mse": mse(gen, target), "fd": frechet_score(gen, target),
-                     "pred": predictive_score(gen, target, condition_gen=cond, condition_real=cond,
-                                              seed=seed, device="cpu")})
+        fd = frechet_with_floor(gen, target, seed=seed)
+        pred = predictive_score(gen, target, seed=seed, device="cpu")
+        rows.append({"direction": direction, "mse": mse(gen, target), "fd": fd["fd"], "fd_floor": fd["floor"],
+                     "pred": pred["score"], "pred_steps": pred["steps"], "pred_plateau": pred["plateau"]})
     probes = (task_probes(ema_x, ema_y, diffusion, fold, seed=seed) if variant in PROBED
               else pd.DataFrame(columns=["model", "probe", "accuracy"]))
     state = {name: {k: v.detach().cpu() for k, v in getattr(trainer, name).module.state_dict().items()}
              for name in ("ema_x", "ema_y")}
-    return {"history": history, "metrics": pd.DataFrame(rows, columns=["direction", "mse", "fd", "pred"]),
-            "samples": samples, "eval_idx": idx, "probes": probes, "state": state, "train_seconds": train_seconds}
+    fit, steps = eval_indices(len(fold.x_train), 4 * sizes.n_eval), (0, sizes.timesteps // 4, sizes.timesteps // 2)
+    collapse = pd.concat([collapse_table(model, diffusion, train[fit], test, S=sizes.align_window, steps=steps,
+                                         seed=seed).assign(model=name)
+                          for name, model, train, test in (("X", ema_x, fold.x_train, x), ("Y", ema_y, fold.y_train, y))],
+                         ignore_index=True)
+    return {"history": history, "metrics": pd.DataFrame(rows, columns=METRICS), "samples": samples, "eval_idx": idx,
+            "probes": probes, "collapse": collapse, "state": state, "train_seconds": train_seconds}
 
 
 def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0) -> str:
@@ -138,16 +149,6 @@ def gait_fingerprint(profile: str, source: str = "simulated", data_seed: int = 0
     digest.update(json.dumps([run_sizes(gait_sizes(profile)), VARIANTS, MODALITIES, SAMPLED, PROBED, PROBES],
                              sort_keys=True).encode())
     return digest.hexdigest()[:16]
-
-
-def default_cache_dir() -> str:
-    """Where the gait chapters share trained runs: ``$LAMBDABOOK_RUN_CACHE``, else
-    ``$XDG_CACHE_HOME/lambdabook/runs`` (the Makefile points XDG_CACHE_HOME into ``_build/``),
-    else ``~/.cache/lambdabook/runs``. Never in the repository's tracked files."""
-    if os.environ.get("LAMBDABOOK_RUN_CACHE"):
-        return os.environ["LAMBDABOOK_RUN_CACHE"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "lambdabook", "runs")
 
 
 def run_gait(pairs, variants, profile: str, *, seeds=(0,), source: str = "simulated", data_seed: int = 0,
@@ -186,9 +187,15 @@ def _stack(runs: pd.DataFrame, key: str, cols: list[str], **extra) -> pd.DataFra
 
 
 def metrics_frame(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (pair, variant, held_out, seed, direction): mse, fd, pred, train_seconds."""
-    return _stack(runs, "metrics", ["pair", "variant", "held_out", "seed", "direction", "mse", "fd", "pred",
-                                    "train_seconds"], train_seconds="train_seconds")
+    """One row per (pair, variant, held_out, seed, direction): the :data:`METRICS` and train_seconds."""
+    return _stack(runs, "metrics", ["pair", "variant", "held_out", "seed", *METRICS, "train_seconds"],
+                  train_seconds="train_seconds")
+
+
+def collapse_frame(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (pair, variant, held_out, seed, model, t): within-window share and probe R^2."""
+    return _stack(runs, "collapse", ["pair", "variant", "held_out", "seed", "model", "t", "within-window share",
+                                     "probe R2"])
 
 
 def probes_frame(runs: pd.DataFrame) -> pd.DataFrame:

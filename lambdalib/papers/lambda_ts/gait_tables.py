@@ -12,11 +12,10 @@ import pandas as pd
 from lambdalib.book.claims import mean_sd_text
 from lambdalib.core.metrics import plateau_ratio
 from lambdalib.papers.lambda_ts.baselines import baseline_table
-from lambdalib.papers.lambda_ts.experiment import latent_variance_ratio
 from lambdalib.papers.lambda_ts.gait import MODALITIES, PAIRS, UNITS, make_fold
 
 __all__ = ["METRICS", "FIGURE2", "paper_vs_ours", "plateaus", "convergence_table", "histories",
-           "final_latent_variance_ratio", "baseline_comparison", "generated_signals"]
+           "collapse_summary", "trained_alignment", "predictive_convergence", "baseline_comparison", "generated_signals"]
 
 METRICS = {"mse": "MSE", "fd": "FD", "pred": "predictive score"}
 # One signal per modality for the Figure 2-style panels: name -> (pair, direction, channel).
@@ -27,7 +26,9 @@ FIGURE2 = {"knee angle": ("angles-moments", "X|Y", 1), "ankle moment": ("angles-
 def paper_vs_ours(frame: pd.DataFrame, paper: dict, metric: str, variants) -> pd.DataFrame:
     """Table of one metric: rows (pair, direction) of ``paper`` (a table of
     :mod:`~lambdalib.papers.lambda_ts.paper_values`), per variant the paper's value and ours as
-    "mean ± sd over folds" (``frame`` from :func:`~lambdalib.papers.lambda_ts.gait_runs.metrics_frame`)."""
+    "mean ± sd over folds" (``frame`` from :func:`~lambdalib.papers.lambda_ts.gait_runs.metrics_frame`).
+    For ``metric="fd"`` a last column gives our real-vs-real floor on the same held-out windows
+    (the paper reports none): what a perfect generator would score at this sample size."""
     rows = {}
     for (pair, direction, m), values in paper.items():
         if m != metric:
@@ -37,6 +38,9 @@ def paper_vs_ours(frame: pd.DataFrame, paper: dict, metric: str, variants) -> pd
             ours = frame.query("pair == @pair and direction == @direction and variant == @variant")[metric]
             row[(variant, "paper")] = values.get(variant, float("nan"))
             row[(variant, "ours")] = mean_sd_text(ours) or "—"
+        if metric == "fd":
+            floor = frame.query("pair == @pair and direction == @direction").groupby("held_out")["fd_floor"].first()
+            row[("real vs real", "ours")] = mean_sd_text(floor) or "—"
         rows[(pair, direction)] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.columns = pd.MultiIndex.from_tuples(table.columns)
@@ -60,10 +64,33 @@ def histories(runs: pd.DataFrame, variants) -> dict[str, list[pd.DataFrame]]:
     return {v: list(runs[runs.variant == v]["history"]) for v in variants}
 
 
-def final_latent_variance_ratio(runs: pd.DataFrame) -> float:
-    """Within-window variance of the Y model's latents over the last 10% of training, LaMbDA over
-    w/o align (:func:`lambdalib.papers.lambda_ts.experiment.latent_variance_ratio`)."""
-    return latent_variance_ratio(histories(runs, ("w/o align", "LaMbDA")))
+def collapse_summary(collapse: pd.DataFrame, variants=("w/o align", "LaMbDA")) -> pd.DataFrame:
+    """Mean over folds (and seeds) of the collapse measures of ``collapse`` (from
+    :func:`~lambdalib.papers.lambda_ts.gait_runs.collapse_frame`): rows (pair, model, t), columns
+    (measure, variant), for ``variants``."""
+    return collapse[collapse.variant.isin(variants)].pivot_table(
+        index=["pair", "model", "t"], columns="variant", values=["within-window share", "probe R2"], aggfunc="mean")
+
+
+def trained_alignment(runs: pd.DataFrame, fraction: float = 0.1) -> dict[tuple[str, str], float]:
+    """The alignment losses the trained runs reached, keyed as
+    :func:`~lambdalib.papers.lambda_ts.shortcut.shortcut_table` takes them: mean over runs of the
+    last ``fraction`` of steps of LaMbDA's L_con and L_cov and of each Table 3 baseline's loss
+    (all runs draw one t per minibatch)."""
+    columns = {"L_con": ("LaMbDA", "con"), "L_cov": ("LaMbDA", "cov"), "simclr": ("SimCLR", "align"),
+               "barlow": ("Barlow", "align"), "vicreg": ("VICReg", "align"), "mse": ("MSE", "align")}
+    out = {}
+    for objective, (variant, column) in columns.items():
+        tails = [h[column].iloc[-max(1, int(len(h) * fraction)):].mean() for h in runs[runs.variant == variant]["history"]]
+        if tails:
+            out[(objective, "per_batch")] = float(pd.Series(tails).mean())
+    return out
+
+
+def predictive_convergence(frame: pd.DataFrame) -> pd.DataFrame:
+    """How the predictive score's forecaster trained, per variant: mean, min and max of its steps
+    and of its last chunk ratio (1.0 = flat) over the runs and directions of ``frame``."""
+    return frame.groupby("variant")[["pred_steps", "pred_plateau"]].agg(["mean", "min", "max"])
 
 
 def baseline_comparison(runs: pd.DataFrame, frame: pd.DataFrame, held_out: str, seed: int, *,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import GaussianDiffusion
-from lambdalib.papers.lambda_ts.experiment import encoder_latents
+from lambdalib.papers.lambda_ts.collapse import encoder_latents
 from lambdalib.papers.lambda_ts.gait_runs import load_pair
 
 __all__ = ["matched_correlation", "canonical_correlations", "correlation_over_steps", "umap_embedding", "run_latents",

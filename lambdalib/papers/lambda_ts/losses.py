@@ -98,34 +98,44 @@ def energy_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 class AlignmentWeight(nn.Module):
     """The weight alpha in front of L_LaMbDA (LaMbDA-long eq. 8; lambda in LaMbDA-short eq. 6).
 
-    The papers "learn alpha" by gradient descent on ``alpha * L`` with L >= 0; that gradient is
-    L >= 0, so alpha only ever shrinks and alignment switches itself off. We therefore offer:
+    Both papers make it "a learnable parameter" and train it with the rest by gradient descent on
+    ``alpha * L``; with L >= 0 that gradient is L >= 0, so alpha can only shrink (and, unbounded,
+    turns negative: the optimiser then maximises L). Three modes:
 
-    - ``"learned"``: homoscedastic uncertainty weighting (Kendall et al. 2018),
-      ``0.5 * exp(-s) * L + 0.5 * s`` with a learned log-variance ``s`` clamped to ``s_range``.
-      Its minimum over s is at exp(s) = L, so the effective weight ``alpha = 0.5 exp(-s)`` settles
-      where the term contributes O(1) to the loss instead of collapsing to zero.
+    - ``"learned"`` (the book's default): homoscedastic uncertainty weighting (Kendall et al.
+      2018), ``0.5 * exp(-s) * L + 0.5 * s`` with a learned log-variance ``s`` clamped to
+      ``s_range``. Its minimum over s is at exp(s) = L, so the effective weight
+      ``alpha = 0.5 exp(-s)`` settles where the term contributes O(1) to the loss.
+    - ``"literal"``: the papers as written, ``alpha * L`` with alpha a free parameter starting at
+      ``alpha`` (no bound, no transform).
     - ``"fixed"``: ``alpha * L`` with a constant alpha.
     """
 
+    MODES = ("learned", "literal", "fixed")
+
     def __init__(self, mode: str = "learned", alpha: float = 1.0, s_range: tuple[float, float] = (-3.0, 5.0)):
         super().__init__()
-        self.mode = check_choice("weighting", mode, ("learned", "fixed"))
+        self.mode = check_choice("weighting", mode, self.MODES)
         if alpha < 0:
             raise ValueError(f"alpha must be >= 0, got {alpha!r}")
         self.s_range = s_range
         self.log_var = nn.Parameter(torch.zeros(()), requires_grad=mode == "learned")
         self.register_buffer("fixed_alpha", torch.tensor(float(alpha)))
+        self.free_alpha = nn.Parameter(torch.tensor(float(alpha)), requires_grad=mode == "literal")
 
     @property
     def alpha(self) -> float:
         """The effective weight on L_LaMbDA right now."""
         if self.mode == "fixed":
             return float(self.fixed_alpha)
+        if self.mode == "literal":
+            return float(self.free_alpha.detach())
         return float(0.5 * torch.exp(-self.log_var.detach().clamp(*self.s_range)))
 
     def forward(self, loss: torch.Tensor) -> torch.Tensor:
         if self.mode == "fixed":
             return self.fixed_alpha * loss
+        if self.mode == "literal":
+            return self.free_alpha * loss
         s = self.log_var.clamp(*self.s_range)
         return 0.5 * torch.exp(-s) * loss + 0.5 * s

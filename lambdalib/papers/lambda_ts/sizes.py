@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from lambdalib.book.profiles import get_sizes, register
+from lambdalib.book.profiles import register
 from lambdalib.core.checks import check_choice
 
-__all__ = ["Profile", "GaitSizes", "CohortSizes", "run_sizes", "get_profile"]
+__all__ = ["Profile", "GaitSizes", "CohortSizes", "run_sizes"]
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,3 @@ register("lambda_ts.gait_data", {
     "paper": CohortSizes(name="paper", n_strides=50),   # about the real file's count
     "quick": CohortSizes(name="quick", n_strides=20),
 })
-
-
-def get_profile(name: str, **overrides) -> Profile:
-    """``get_sizes("lambda_ts.synthetic", name, **overrides)``. Kept only while
-    ``tests/data/test_dynamics.py`` imports it; lambdalib and the chapters call ``get_sizes``."""
-    return get_sizes("lambda_ts.synthetic", name, **overrides)

@@ -1,8 +1,8 @@
 """One trainer for the LaMbDA pair p(X|Y), p(Y|X) (LaMbDA-long eq. 8, Algorithm 1).
 
-Each step draws a diffusion step t for each window of the batch (the papers draw one per
-minibatch: LaMbDA-long Algorithm 1, LaMbDA-short section 3), noises both modalities with the
-closed form of LaMbDA-short eq. 1, runs both denoisers (each conditioned on the other
+Each step draws ONE diffusion step t for the whole minibatch, shared by both models, as both
+papers do (LaMbDA-long Algorithm 1 step 1, LaMbDA-short section 3), noises both modalities with
+the closed form of LaMbDA-short eq. 1, runs both denoisers (each conditioned on the other
 modality's clean signal), and minimises
 
     L = L_den^X + L_den^Y + L_energy^X + L_energy^Y + alpha * (L_con + L_cov)
@@ -10,6 +10,11 @@ modality's clean signal), and minimises
 where the alignment terms act on the two encoders' latents at that same t. ``align=False``
 keeps everything else (mutual conditioning, energy terms), so "with vs without alignment"
 isolates alignment, as in the paper. Sampling uses an EMA of the weights.
+
+Why one t per minibatch matters: both encoders add the same embedding of t to their tokens, so
+with a t per sample the windowed InfoNCE can match windows by their t alone
+(:mod:`lambdalib.papers.lambda_ts.shortcut` measures it). ``t_sampling="per_sample"`` keeps that
+draw for the shortcut demonstration only.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from tqdm.auto import tqdm
 
-from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.core.checks import check_choice
+from lambdalib.core.diffusion import T_SAMPLING, GaussianDiffusion
+from lambdalib.core.progress import progress_bar
 from lambdalib.core.seed import resolve_device
 from lambdalib.papers.lambda_ts.losses import (
     AlignmentWeight,
@@ -54,14 +60,20 @@ class TrainConfig:
     contrastive: bool = True       # L_con inside L_LaMbDA (for ablations)
     covariance: bool = True        # L_cov inside L_LaMbDA (for ablations)
     energy: bool = True            # L_energy on both reconstructions
-    weighting: str = "learned"     # alpha: "learned" (uncertainty weighting) or "fixed"
-    alpha: float = 1.0             # the constant alpha when weighting == "fixed"
+    weighting: str = "learned"     # alpha: "learned" (uncertainty weighting), "literal" (the papers'
+                                   # alpha * L with alpha a free parameter) or "fixed"
+    alpha: float = 1.0             # the constant alpha ("fixed"), or the start value ("literal")
+    t_sampling: str = "per_batch"  # one diffusion step per minibatch (the papers), or "per_sample"
     cov_reduction: str = "frobenius"  # L_cov over the d x d entries: "frobenius" (sum) or "mean"
     objective: str = "lambda"      # alignment objective: LaMbDA's L_con + L_cov, or a baseline of
                                    # lambdalib.papers.lambda_ts.objectives ("simclr", "barlow", "vicreg", "mse")
     align_window: int = 15         # S, window length of the alignment terms
     tau: float = 0.1               # InfoNCE temperature
     checkpoint_every: int = 0      # save a checkpoint every k steps (0: never)
+
+    def __post_init__(self) -> None:
+        check_choice("t_sampling", self.t_sampling, T_SAMPLING)
+        check_choice("weighting", self.weighting, AlignmentWeight.MODES)
 
     @classmethod
     def from_profile(cls, profile, **overrides) -> "TrainConfig":
@@ -132,7 +144,7 @@ class PairTrainer:
         """All loss terms of LaMbDA-long eq. 8 for one batch ``x0 (b, n, c_X), y0 (b, n, c_Y)``, and
         the latents ``(z_x, z_y)`` they were computed from."""
         c, g = self.config, self.generator
-        t = torch.randint(self.diffusion.timesteps, (x0.shape[0],), generator=g).to(self.device)
+        t = self.diffusion.sample_timesteps(x0.shape[0], rule=c.t_sampling, generator=g)   # (b,), one value
         eps_x = torch.randn(x0.shape, generator=g).to(self.device)
         eps_y = torch.randn(y0.shape, generator=g).to(self.device)
         x_t = self.diffusion.q_sample(x0, t, eps_x)                         # LaMbDA-short eq. 1
@@ -188,7 +200,7 @@ class PairTrainer:
         if self.checkpoint_path is not None and self.checkpoint_path.exists():
             self.load(self.checkpoint_path)
         self.model_x.train(), self.model_y.train()
-        bar = tqdm(total=self.config.steps, initial=self.step, disable=not progress, mininterval=5,
+        bar = progress_bar(total=self.config.steps, initial=self.step, disable=not progress, mininterval=5,
                    desc=f"train pair (align={self.config.align})")
         while self.step < self.config.steps:
             record = self._step(x, y)

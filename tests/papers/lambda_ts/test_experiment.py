@@ -4,16 +4,24 @@ import numpy as np
 
 from lambdalib.book.profiles import get_sizes
 from lambdalib.papers.lambda_ts.claims import sampler_claims, table2_claims
-from lambdalib.papers.lambda_ts.experiment import latent_variance_ratio, run_pair
-from lambdalib.papers.lambda_ts.synthetic import histories, results_frame, sampler_table
+from lambdalib.papers.lambda_ts.experiment import run_pair
+from lambdalib.papers.lambda_ts.synthetic import (
+    VARIANTS,
+    collapse_summary,
+    histories,
+    results_frame,
+    sampler_table,
+    sensitivity_table,
+    trained_alignment,
+)
 
 
 def test_run_pair_and_table2_helpers():
     P = get_sizes("lambda_ts.synthetic", "quick", steps=4, warmup=2, n_eval=6, d_model=8, dim_feedforward=16,
                   timesteps=20)
-    results = [run_pair("lorenz", profile=P, aligned=aligned, seed=seed, device="cpu", progress=False,
-                        ddim_fractions=(10, 20))
-               for seed in (0, 1) for aligned in (False, True)]
+    results = [run_pair("lorenz", profile=P, variant=variant, seed=seed, device="cpu", progress=False,
+                        ddim_fractions=(10, 20), **VARIANTS[variant])
+               for seed in (0, 1) for variant in VARIANTS]
     r = results[0]
     assert r.samples["X|Y"].shape == (6, P.window, 1) and len(r.history) == 4
     assert all(np.isfinite(v) for res in results for v in res.mse.values())
@@ -25,9 +33,13 @@ def test_run_pair_and_table2_helpers():
     assert claims[0].paper_text == "0.678 -> 0.425"                  # LaMbDA-long Table 2
     by_variant = histories(results)
     assert [len(v) for v in by_variant.values()] == [2, 2]
-    expected = sum(h["z_var_y"].iloc[-1] for h in by_variant["LaMbDA"]) / sum(
-        h["z_var_y"].iloc[-1] for h in by_variant["w/o align"])      # 10% of 4 steps: the last one
-    assert np.isclose(latent_variance_ratio(by_variant), expected)
+    assert set(r.collapse["t"]) == {0, 5, 10} and set(r.collapse["model"]) == {"X", "Y"}   # t = 0, T/4, T/2
+    assert r.collapse[["within-window share", "probe R2"]].notna().all().all()
+    assert collapse_summary(results).shape == (6, 4)                  # (model, t) x (measure, variant)
+    table = sensitivity_table(results)
+    assert list(table.index) == ["w/o align", "LaMbDA"] and (table["α first step"].loc["w/o align"] == 0)
+    trained = trained_alignment(results)
+    assert set(trained) == {("L_con", "per_batch"), ("L_cov", "per_batch")}
     # same seed, same numbers
-    again = run_pair("lorenz", profile=P, aligned=False, seed=0, device="cpu", progress=False)
+    again = run_pair("lorenz", profile=P, variant="w/o align", seed=0, device="cpu", progress=False, align=False)
     assert again.mse == r.mse

@@ -10,7 +10,8 @@ from lambdalib.papers.lambda_ts import gait as gl
 from lambdalib.papers.lambda_ts import gait_probing as gp
 from lambdalib.papers.lambda_ts import gait_runs as gr
 from lambdalib.papers.lambda_ts import gait_tables as gt
-from lambdalib.papers.lambda_ts.experiment import build_pair, encoder_latents
+from lambdalib.papers.lambda_ts.collapse import encoder_latents
+from lambdalib.papers.lambda_ts.experiment import build_pair
 from lambdalib.papers.lambda_ts.paper_values import TABLE1
 
 

@@ -91,6 +91,12 @@ def test_alignment_weight_modes():
     assert abs(w.alpha - 0.25) < 0.01
     fixed = AlignmentWeight("fixed", alpha=0.3)
     assert torch.isclose(fixed(loss), torch.tensor(0.6)) and fixed.alpha == pytest.approx(0.3)
+    literal = AlignmentWeight("literal", alpha=1.0)                # the papers as written: alpha * L
+    assert torch.isclose(literal(loss), torch.tensor(2.0))
+    opt = torch.optim.SGD(literal.parameters(), lr=0.1)
+    for _ in range(10):                                     # d(alpha L)/d alpha = L > 0: alpha only falls
+        opt.zero_grad(); literal(loss).backward(); opt.step()
+    assert literal.alpha == pytest.approx(1.0 - 10 * 0.1 * 2.0)    # and it crosses zero
     with pytest.raises(ValueError, match="weighting"):
         AlignmentWeight("adaptive")
 

@@ -8,6 +8,10 @@ from lambdalib.core.seed import resolve_device, set_seed
 from lambdalib.papers.lambda_ts.sizes import GaitSizes, Profile, run_sizes
 
 
+def get_profile(name, **overrides):
+    return get_sizes("lambda_ts.synthetic", name, **overrides)
+
+
 def test_known_profiles_and_overrides():
     assert get_sizes("lambda_ts.synthetic", "paper").d_model == 128
     assert get_sizes("lambda_ts.synthetic", "paper").n_enc_layers == 4

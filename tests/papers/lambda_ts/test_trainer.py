@@ -109,6 +109,48 @@ def test_same_seed_same_numbers():
     assert a.equals(b) and not a.equals(c)
 
 
+class _RecordSteps(torch.nn.Module):
+    """A stand-in denoiser that records the diffusion steps it is called with."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner, self.seen = inner, []
+
+    def forward(self, x_t, t, cond):
+        self.seen.append(t.clone())
+        return self.inner(x_t, t, cond)
+
+
+@pytest.mark.parametrize("rule", ["per_batch", "per_sample"])
+def test_one_diffusion_step_per_minibatch_shared_by_both_models(rule):
+    trainer = make_trainer(steps=6, batch_size=8, t_sampling=rule)
+    trainer.model_x, trainer.model_y = _RecordSteps(trainer.model_x), _RecordSteps(trainer.model_y)
+    x, y = tiny_data()
+    trainer.fit(x, y, seed=0, progress=False)
+    for tx, ty in zip(trainer.model_x.seen, trainer.model_y.seen):
+        assert tx.shape == (8,) and torch.equal(tx, ty)                    # the same t for X and Y
+    distinct = [len(t.unique()) for t in trainer.model_x.seen]
+    if rule == "per_batch":
+        assert distinct == [1] * 6                                         # the papers: one t per batch
+        assert len({int(t[0]) for t in trainer.model_x.seen}) > 1          # and a new one each step
+    else:
+        assert max(distinct) > 1
+
+
+def test_default_is_the_papers_rule_and_bad_options_are_refused():
+    assert TrainConfig().t_sampling == "per_batch"
+    with pytest.raises(ValueError, match="t_sampling must be one of"):
+        TrainConfig(t_sampling="per_window")
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        TrainConfig(weighting="adaptive")
+
+
+def test_literal_weight_trains_alpha_down():
+    x, y = tiny_data()
+    history = make_trainer(steps=20, weighting="literal", lr=1e-2).fit(x, y, seed=0, progress=False)
+    assert history["alpha"].iloc[0] < 1.0 and history["alpha"].is_monotonic_decreasing
+
+
 def test_mismatched_pair_is_refused():
     x, y = tiny_data()
     with pytest.raises(ValueError, match="pair up"):
