@@ -48,6 +48,9 @@ CACHE := $(CURDIR)/_build/.cache
 export MPLCONFIGDIR := $(CACHE)/matplotlib
 export IPYTHONDIR := $(CACHE)/ipython
 export NUMBA_CACHE_DIR := $(CACHE)/numba
+# torch.compile's kernels (the ConDA flow solver): its cache key ignores the pinned CPU kernels below,
+# so a kernel built for AVX-512 in a shared /tmp cache crashed an AVX2 run. One cache per checkout.
+export TORCHINDUCTOR_CACHE_DIR := $(CACHE)/torchinductor
 export JUPYTER_CONFIG_DIR := $(CACHE)/jupyter/config
 # JUPYTER_DATA_DIR only hides ~/.local/share/jupyter: kernels are still found in
 # $(VENV)/share/jupyter/kernels, and a kernel spec "python" runs this venv's python.
