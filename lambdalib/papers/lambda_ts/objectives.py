@@ -8,6 +8,8 @@ Each replaces LaMbDA's terms in the same trainer: it takes the two denoisers' en
 - :func:`vicreg`         VICReg, LaMbDA-long eq. 15 (terms as in Bardes et al. 2021)
 - :func:`mse_alignment`  plain mean squared error between the latents
 - :data:`OBJECTIVES`, :func:`get_objective`  name -> ``fn(z_x, z_y, *, S) -> scalar``
+- :func:`alignment_loss`  any alignment term by name (LaMbDA's two or a baseline), as the trainer
+  and the shortcut test compute it
 
 **What the losses compare.** These objectives act on a batch of vectors ("items"), not on
 sequences. :func:`window_embeddings` cuts each sequence into the same P = n // S windows of S
@@ -37,10 +39,10 @@ import torch
 import torch.nn.functional as F
 
 from lambdalib.core.checks import check_choice
-from lambdalib.papers.lambda_ts.losses import split_windows
+from lambdalib.papers.lambda_ts.losses import covariance_alignment_loss, split_windows, windowed_infonce
 
 __all__ = ["POOLS", "window_embeddings", "nt_xent", "barlow_twins", "vicreg", "mse_alignment",
-           "OBJECTIVES", "get_objective"]
+           "OBJECTIVES", "get_objective", "ALIGNMENT_OBJECTIVES", "alignment_loss"]
 
 POOLS = ("mean", "flatten")
 
@@ -185,3 +187,18 @@ def get_objective(name: str, **options) -> Callable[..., torch.Tensor]:
     for key in options:
         check_choice(f"option of {name!r}", key, allowed)
     return partial(fn, **options) if options else fn
+
+
+# LaMbDA's two terms (LaMbDA-long eq. 4, LaMbDA-short eq. 5), then Table 3's baselines (LaMbDA-long A.6.5)
+ALIGNMENT_OBJECTIVES = ("L_con", "L_cov") + tuple(OBJECTIVES)
+
+
+def alignment_loss(objective: str, z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, tau: float) -> torch.Tensor:
+    """One alignment term as the trainer computes it: LaMbDA's windowed InfoNCE ``"L_con"``
+    (LaMbDA-long eq. 4) or covariance term ``"L_cov"`` (LaMbDA-short eq. 5), or a Table 3 objective."""
+    check_choice("objective", objective, ALIGNMENT_OBJECTIVES)
+    if objective == "L_con":
+        return windowed_infonce(z_x, z_y, S, tau)
+    if objective == "L_cov":
+        return covariance_alignment_loss(z_x, z_y, S)
+    return get_objective(objective, **({"tau": tau} if objective == "simclr" else {}))(z_x, z_y, S=S)

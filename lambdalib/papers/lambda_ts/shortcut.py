@@ -22,29 +22,12 @@ import math
 import pandas as pd
 import torch
 
-from lambdalib.core.checks import check_choice
 from lambdalib.core.diffusion import T_SAMPLING, GaussianDiffusion
 from lambdalib.core.fitting import minibatch_fit
-from lambdalib.papers.lambda_ts.losses import covariance_alignment_loss, windowed_infonce
-from lambdalib.papers.lambda_ts.objectives import OBJECTIVES, get_objective
+from lambdalib.papers.lambda_ts.objectives import ALIGNMENT_OBJECTIVES, alignment_loss
 
-__all__ = ["ALIGNMENT_OBJECTIVES", "alignment_loss", "data_free_floor",
+__all__ = ["data_free_floor",
            "chance_loss", "shortcut_table"]
-
-# LaMbDA's two terms (LaMbDA-long eq. 4, LaMbDA-short eq. 5), then Table 3's baselines (LaMbDA-long A.6.5)
-ALIGNMENT_OBJECTIVES = ("L_con", "L_cov") + tuple(OBJECTIVES)
-
-
-def alignment_loss(objective: str, z_x: torch.Tensor, z_y: torch.Tensor, *, S: int, tau: float) -> torch.Tensor:
-    """One alignment term as the trainer computes it: LaMbDA's windowed InfoNCE ``"L_con"``
-    (LaMbDA-long eq. 4) or covariance term ``"L_cov"`` (LaMbDA-short eq. 5), or a Table 3 objective."""
-    check_choice("objective", objective, ALIGNMENT_OBJECTIVES)
-    if objective == "L_con":
-        return windowed_infonce(z_x, z_y, S, tau)
-    if objective == "L_cov":
-        return covariance_alignment_loss(z_x, z_y, S)
-    return get_objective(objective, **({"tau": tau} if objective == "simclr" else {}))(z_x, z_y, S=S)
-
 
 def data_free_floor(objective: str, *, b: int, n: int, S: int, T: int, d: int, tau: float, t_sampling: str,
                     steps: int = 300, lr: float = 0.05, n_eval: int = 10, seed: int = 0) -> float:

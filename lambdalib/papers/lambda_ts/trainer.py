@@ -40,7 +40,7 @@ from lambdalib.papers.lambda_ts.losses import (
     window_variance,
     windowed_infonce,
 )
-from lambdalib.papers.lambda_ts.objectives import get_objective
+from lambdalib.papers.lambda_ts.objectives import alignment_loss
 
 __all__ = ["TrainConfig", "PairTrainer", "EMA", "ALIGN_TERMS"]
 
@@ -156,8 +156,7 @@ class PairTrainer:
             terms["energy_x"] = energy_loss(x0_hat, x0)
             terms["energy_y"] = energy_loss(y0_hat, y0)
         if c.align and c.objective != "lambda":                             # Table 3's baselines
-            options = {"tau": c.tau} if c.objective == "simclr" else {}
-            terms["align"] = get_objective(c.objective, **options)(z_x, z_y, S=c.align_window)
+            terms["align"] = alignment_loss(c.objective, z_x, z_y, S=c.align_window, tau=c.tau)
             return terms, (z_x, z_y)
         if c.align and c.contrastive:
             terms["con"] = windowed_infonce(z_x, z_y, c.align_window, c.tau)

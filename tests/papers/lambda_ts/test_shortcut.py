@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from lambdalib.core.diffusion import GaussianDiffusion
+from lambdalib.papers.lambda_ts.objectives import ALIGNMENT_OBJECTIVES
 from lambdalib.papers.lambda_ts.shortcut import (
-    ALIGNMENT_OBJECTIVES,
     chance_loss,
     data_free_floor,
     shortcut_table,
