@@ -27,7 +27,7 @@ from sklearn.metrics import r2_score
 from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser
 
-__all__ = ["encoder_latents", "within_window_share", "probe_r2", "collapse_table"]
+__all__ = ["encoder_latents", "within_window_share", "probe_r2", "collapse_table", "pair_collapse"]
 
 
 @torch.no_grad()
@@ -81,3 +81,12 @@ def collapse_table(model, diffusion: GaussianDiffusion, x_train: np.ndarray, x_t
         rows.append({"t": int(t), "within-window share": within_window_share(z_test, S),
                      "probe R2": probe_r2(z_train, x_train, z_test, x_test)})
     return pd.DataFrame(rows)
+
+
+def pair_collapse(model_x, model_y, diffusion: GaussianDiffusion, train: tuple, test: tuple, *, S: int,
+                  seed: int = 0) -> pd.DataFrame:
+    """:func:`collapse_table` of both encoders of a pair (``model`` "X" and "Y") at t = 0, T/4, T/2:
+    ``train`` = (x, y) windows the probes are fitted on, ``test`` = (x, y) held-out windows."""
+    steps = (0, diffusion.timesteps // 4, diffusion.timesteps // 2)
+    return pd.concat([collapse_table(model, diffusion, tr, te, S=S, steps=steps, seed=seed).assign(model=name)
+                      for name, model, tr, te in zip("XY", (model_x, model_y), train, test)], ignore_index=True)

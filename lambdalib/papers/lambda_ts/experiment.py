@@ -20,7 +20,7 @@ from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import mse
 from lambdalib.core.seed import resolve_device, set_seed
 from lambdalib.data.dynamics import PairedWindows, make_pair_dataset
-from lambdalib.papers.lambda_ts.collapse import collapse_table
+from lambdalib.papers.lambda_ts.collapse import pair_collapse
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser, DenoiserConfig
 from lambdalib.papers.lambda_ts.sizes import Profile
 from lambdalib.papers.lambda_ts.trainer import PairTrainer, TrainConfig
@@ -144,11 +144,8 @@ def run_pair(system: str, *, profile: Profile, variant: str, seed: int, device: 
     errors = {d: mse(samples[d], models[d][2]) for d in DIRECTIONS}
     samplers = table if ddim_fractions else None
     fit = eval_indices(len(data.x_train), 4 * profile.n_eval)
-    steps = (0, profile.timesteps // 4, profile.timesteps // 2)
-    collapse = pd.concat([collapse_table(model, diffusion, train[fit], test[idx], S=profile.align_window, steps=steps,
-                                         seed=seed).assign(model=name)
-                          for name, model, train, test in (("X", trainer.ema_x.module, data.x_train, data.x_test),
-                                                           ("Y", trainer.ema_y.module, data.y_train, data.y_test))],
-                         ignore_index=True)
+    collapse = pair_collapse(trainer.ema_x.module, trainer.ema_y.module, diffusion,
+                             (data.x_train[fit], data.y_train[fit]), (data.x_test[idx], data.y_test[idx]),
+                             S=profile.align_window, seed=seed)
     return PairResult(system, variant, seed, history, errors, {k: v.numpy() for k, v in samples.items()},
                       train_seconds, samplers, collapse)

@@ -24,7 +24,7 @@ from lambdalib.core.diffusion import GaussianDiffusion
 from lambdalib.core.metrics import frechet_with_floor, mse, predictive_score
 from lambdalib.core.probes import pool_latents, probe_accuracy
 from lambdalib.core.seed import resolve_device, set_seed
-from lambdalib.papers.lambda_ts.collapse import collapse_table, encoder_latents
+from lambdalib.papers.lambda_ts.collapse import encoder_latents, pair_collapse
 from lambdalib.papers.lambda_ts.denoiser import ConditionalDenoiser
 from lambdalib.papers.lambda_ts.experiment import build_pair, conditional_sample, eval_indices
 from lambdalib.papers.lambda_ts.gait import (
@@ -129,11 +129,9 @@ def gait_task(pair: str, variant: str, held_out: str, seed: int, profile: str, s
               else pd.DataFrame(columns=["model", "probe", "accuracy"]))
     state = {name: {k: v.detach().cpu() for k, v in getattr(trainer, name).module.state_dict().items()}
              for name in ("ema_x", "ema_y")}
-    fit, steps = eval_indices(len(fold.x_train), 4 * sizes.n_eval), (0, sizes.timesteps // 4, sizes.timesteps // 2)
-    collapse = pd.concat([collapse_table(model, diffusion, train[fit], test, S=sizes.align_window, steps=steps,
-                                         seed=seed).assign(model=name)
-                          for name, model, train, test in (("X", ema_x, fold.x_train, x), ("Y", ema_y, fold.y_train, y))],
-                         ignore_index=True)
+    fit = eval_indices(len(fold.x_train), 4 * sizes.n_eval)
+    collapse = pair_collapse(ema_x, ema_y, diffusion, (fold.x_train[fit], fold.y_train[fit]), (x, y),
+                             S=sizes.align_window, seed=seed)
     return {"history": history, "metrics": pd.DataFrame(rows, columns=METRICS), "samples": samples, "eval_idx": idx,
             "probes": probes, "collapse": collapse, "state": state, "train_seconds": train_seconds}
 
