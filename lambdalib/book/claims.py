@@ -42,29 +42,12 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book import verdicts as vd
-from lambdalib.book.display import MISSING, ClaimsTable
+from lambdalib.book.display import MISSING, ClaimsTable, headline_html
 
 __all__ = [
-    "Claim",
-    "compare",
-    "threshold",
-    "claims_table",
-    "report",
-    "load_claims",
-    "collect",
-    "verdict_counts",
-    "round_sig",
-    "format_sig",
-    "mean_sd_text",
-    "claims_dir",
-    "BOOK_CLAIMS_DIR",
-    "CONFIDENCE",
-    "DIRECTIONS",
-    "VERDICTS",
-    "TABLE_COLUMNS",
-    "DASHBOARD_COLUMNS",
-    "KINDS",
-    "LEVELS",
+    "Claim", "compare", "threshold", "claims_table", "report", "headline_html", "load_claims", "collect",
+    "verdict_counts", "round_sig", "format_sig", "mean_sd_text", "claims_dir", "BOOK_CLAIMS_DIR",
+    "CONFIDENCE", "DIRECTIONS", "VERDICTS", "TABLE_COLUMNS", "DASHBOARD_COLUMNS", "KINDS", "LEVELS",
 ]
 
 CONFIDENCE = vd.CONFIDENCE  # two-sided level of the t-interval behind every direction verdict
@@ -72,7 +55,8 @@ DIRECTIONS = vd.DIRECTIONS  # "equal": a tie in the paper, tested for equivalenc
 VERDICTS = vd.VERDICTS
 KINDS = ("paper", "check")
 LEVELS = ("cell", "headline")  # a headline claim pools a whole paper table (lambdalib.book.headline)
-TABLE_COLUMNS = ("chapter", "claim", "paper", "ours", "mean", "spread", "n", "ci_low", "ci_high", "verdict")
+TABLE_COLUMNS = ("chapter", "claim", "kind", "paper", "ours", "mean", "spread", "n", "ci_low", "ci_high", "verdict",
+                 "size")
 DASHBOARD_COLUMNS = ("chapter", "claim", "paper", "ours", "n", "verdict")
 ENV_DIR = "LAMBDABOOK_CLAIMS_DIR"  # where report writes, if set (relative: to the repository root)
 ROOT = Path(__file__).resolve().parents[2]  # the repository (lambdalib is installed editable)
@@ -279,9 +263,11 @@ def claims_table(claims: Iterable[Claim], digits: int = 3) -> pd.DataFrame:
     for c in claims:
         lo, hi = c.ci
         rows.append({
-            "chapter": c.chapter, "claim": c.name, "paper": c.paper_text, "ours": c.ours_text,
+            "chapter": c.chapter, "claim": c.name, "kind": f"{c.kind}, {c.level}" if c.kind == "paper" else c.kind,
+            "paper": c.paper_text, "ours": c.ours_text,
             "mean": round_sig(c.mean, digits), "spread": round_sig(c.spread, digits), "n": c.n,
             "ci_low": round_sig(lo, digits), "ci_high": round_sig(hi, digits), "verdict": c.verdict,
+            "size": c.size or MISSING,
         })
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     return table.astype({"mean": float, "spread": float, "n": int, "ci_low": float, "ci_high": float})
@@ -300,8 +286,9 @@ def claims_dir(directory: str | os.PathLike | None = None) -> Path:
 def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLike | None = None,
            digits: int = 3) -> ClaimsTable:
     """A chapter's last cell: save ``claims`` to ``<claims dir>/<chapter>.json`` (:func:`claims_dir`)
-    and return their :func:`claims_table` as a :class:`~lambdalib.book.display.ClaimsTable`, which
-    the notebook shows as HTML (its ``.table`` is the DataFrame)."""
+    and return them as a :class:`~lambdalib.book.display.ClaimsTable`, which the notebook shows as
+    HTML (headlines, paper claims, checks) and nbval reads as text (its ``.table``, the
+    :func:`claims_table`). A chapter opens with :func:`headline_html` of the same claims (glued)."""
     from lambdalib import __version__
 
     claims = list(claims)
@@ -321,7 +308,7 @@ def report(claims: Sequence[Claim], chapter: str, *, directory: str | os.PathLik
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)  # a reader never sees a half-written file
-    return ClaimsTable(table)
+    return ClaimsTable(claims, table)
 
 
 def load_claims(path: str | os.PathLike) -> list[Claim]:

@@ -26,25 +26,16 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book import verdicts as vd
-from lambdalib.book.claims import BOOK_CLAIMS_DIR, Claim, format_sig, load_claims, mean_sd_text
-from lambdalib.book.display import VERDICT_STYLE
+from lambdalib.book.claims import BOOK_CLAIMS_DIR, Claim, load_claims, mean_sd_text
+from lambdalib.book.display import VERDICT_STYLE, HTMLBlock, badge, claims_html
 
 __all__ = ["load", "book_order", "summary", "duplicates", "at_a_glance", "forest_plot", "figure_output",
            "paper_tables", "checks_table", "what_it_would_take", "what_it_would_take_html", "DECIDE_WITHIN"]
 
 ROOT = BOOK_CLAIMS_DIR.parent  # the repository
 DECIDE_WITHIN = 10     # the appendix counts the claims this many units would decide
-CHECK_WORDS = {"reproduced": "passes", "not reproduced": "fails", "inconclusive": "inconclusive"}
 OTHER = "Other chapters"
 BAR_COLOURS = {"reproduced": "#2da44e", "inconclusive": "#d4a72c", "not reproduced": "#cf222e"}  # bars, plot
-CSS = """table.lambdabook-dash {width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.85em; line-height: 1.35; margin-bottom: 0.8em}
-table.lambdabook-dash th, table.lambdabook-dash td {text-align: left; vertical-align: top; padding: 0.3em 0.4em; white-space: normal; overflow-wrap: anywhere; border: none; border-bottom: 1px solid #d0d7de}
-table.lambdabook-dash th {font-weight: 600; border-bottom: 2px solid #8c959f}
-table.lambdabook-dash .sub {color: #57606a; font-size: 0.9em}
-span.lambdabook-verdict {display: inline-block; padding: 0.05em 0.45em; border-radius: 0.6em; font-weight: 600; overflow-wrap: normal; word-break: keep-all}
-div.lambdabook-bar {display: flex; width: 100%; height: 0.9em; border-radius: 0.3em; overflow: hidden; margin: 0.2em 0}
-details.lambdabook-paper {margin: 0.4em 0} details.lambdabook-paper summary {cursor: pointer; font-weight: 600}
-"""
 
 
 def book_order(toc: str | os.PathLike | None = None) -> list[tuple[str, str]]:
@@ -101,13 +92,6 @@ def summary(frame: pd.DataFrame) -> dict[str, int]:
     return out | {v.replace(" ", "_"): verdicts.count(v) for v in vd.VERDICTS}
 
 
-def _badge(verdict: str, check: bool = False) -> str:
-    mark, fg, bg = VERDICT_STYLE[verdict]
-    word = CHECK_WORDS[verdict] if check else verdict
-    return (f'<span class="lambdabook-verdict" data-verdict="{html.escape(verdict)}" '
-            f'style="color:{fg};background:{bg}">{mark}&nbsp;{html.escape(word)}</span>')
-
-
 def _bar(verdicts: list[str]) -> str:
     """A stacked bar of verdict counts, and the counts in words."""
     counts = {v: verdicts.count(v) for v in vd.VERDICTS}
@@ -116,55 +100,6 @@ def _bar(verdicts: list[str]) -> str:
                        for v, n in counts.items() if n)
     words = " · ".join(f"{n} {v}" for v, n in counts.items())
     return f'<div class="lambdabook-bar">{segments}</div><span class="sub">{words} (of {len(verdicts)})</span>'
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:+.0f}%"
-
-
-def _effect(c: Claim) -> str:
-    """The effect cell: the paper's and our relative change, and the size reading."""
-    if c.direction == "equal" and c.ours_effect is None:                    # values in their own units
-        return f"equal within ±{format_sig(c.margin)}"
-    if c.direction == "equal":                                              # values: relative changes
-        return f"tie: within ±{100 * c.margin:g}%?<br><span class='sub'>paper {_pct(c.paper_effect)}, ours {_pct(c.ours_effect)}</span>"
-    if c.paper_effect is None and c.ours_effect is None:
-        return "—"
-    what = "toward the paper, geometric mean" if c.level == "headline" else "relative change"
-    size = f"<br><b>{html.escape(c.size)}</b>" if c.size else ""
-    return f"paper {_pct(c.paper_effect)}, ours {_pct(c.ours_effect)}{size}<br><span class='sub'>{what}</span>"
-
-
-def _row(c: Claim, check: bool = False, effect: bool = True) -> str:
-    name = html.escape(c.name)
-    name = f"<b>{name}</b> <span class='sub'>(headline)</span>" if c.level == "headline" else name
-    where = " · ".join(html.escape(x) for x in (c.chapter, c.source) if x)
-    unit = f" ({html.escape(c.unit)})" if c.unit else ""
-    n_text = "exact" if c.exact else f"n = {c.n}{unit}"
-    ours = html.escape(c.ours_text).replace(" -&gt; ", " → ")
-    note = f"<br><span class='sub'>⚠ {html.escape(c.note)}</span>" if c.note else ""
-    return (f"<tr><td>{_badge(c.verdict, check)}{note}</td><td>{name}<br><span class='sub'>{where}</span></td>"
-            f"<td>{html.escape(c.paper_text).replace(' -&gt; ', ' → ')}</td>"
-            f"<td>{ours}<br><span class='sub'>{n_text}</span></td>" + (f"<td>{_effect(c)}</td>" if effect else "")
-            + "</tr>")
-
-
-def _table(claims, check: bool = False) -> str:
-    """Verdict, claim, paper, ours, and the effect column where a claim has an effect."""
-    effect = any(c.paper_effect is not None or c.ours_effect is not None or c.margin for c in claims)
-    widths = (19, 29, 14, 21, 17) if effect else (19, 37, 18, 26)
-    headers = ("verdict", "claim", "paper", "ours (mean ± sd)", "effect")[:len(widths)]
-    head = ("<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup><thead><tr>"
-            + "".join(f"<th>{h}</th>" for h in headers) + "</tr></thead>")
-    return (f'<table class="lambdabook-dash">{head}<tbody>' + "".join(_row(c, check, effect) for c in claims)
-            + "</tbody></table>")
-
-
-class HTMLBlock(str):
-    """HTML text that a notebook shows as HTML (and prints as its source)."""
-
-    def _repr_html_(self) -> str:
-        return f"<style>{CSS}</style>\n{self}"
 
 
 def at_a_glance(frame: pd.DataFrame) -> HTMLBlock:
@@ -176,7 +111,7 @@ def at_a_glance(frame: pd.DataFrame) -> HTMLBlock:
         if not claims:
             continue
         heads = [c for c in claims if c.level == "headline"]
-        head = "".join(f"<div>{_badge(c.verdict)} {html.escape(c.name)}"
+        head = "".join(f"<div>{badge(c.verdict)} {html.escape(c.name)}"
                        f"{' <span class=sub>(' + html.escape(c.size) + ')</span>' if c.size else ''}</div>"
                        for c in heads) or "<span class='sub'>no headline claim yet</span>"
         rows.append(f"<tr><td><b>{html.escape(paper)}</b></td><td>{head}</td>"
@@ -266,7 +201,7 @@ def paper_tables(frame: pd.DataFrame) -> HTMLBlock:
         verdicts = [c.verdict for c in claims]
         counts = ", ".join(f"{verdicts.count(v)} {v}" for v in vd.VERDICTS)
         blocks.append(f'<details class="lambdabook-paper"><summary>{html.escape(paper)}: {len(claims)} '
-                      f'paper claims ({counts})</summary>\n{_table(claims)}</details>')
+                      f'paper claims ({counts})</summary>\n{claims_html(claims)}</details>')
     return HTMLBlock("\n".join(blocks))
 
 
@@ -275,7 +210,7 @@ def checks_table(frame: pd.DataFrame) -> HTMLBlock:
     checks = [c for c in frame["claim"] if c.kind == "check"]
     if not checks:
         return HTMLBlock("<p class='sub'>No check rows in the saved claims yet.</p>")
-    return HTMLBlock(_table(checks, check=True))
+    return HTMLBlock(claims_html(checks, check=True))
 
 
 def what_it_would_take(frame: pd.DataFrame) -> pd.DataFrame:
@@ -305,7 +240,7 @@ def what_it_would_take_html(table: pd.DataFrame) -> HTMLBlock:
         f"<td>{r.n}{'<br><span class=sub>' + html.escape(r.unit) + '</span>' if r.unit else ''}</td>"
         f"<td>{html.escape(r.tested)}</td>"
         f"<td><b>{n_text(r.n_to_decide)}</b></td>"
-        f"<td>{_badge(r.would_read) if r.would_read in VERDICT_STYLE else html.escape(r.would_read)}</td></tr>"
+        f"<td>{badge(r.would_read) if r.would_read in VERDICT_STYLE else html.escape(r.would_read)}</td></tr>"
         for r in table.itertuples())
     head = ("<colgroup><col style='width:17%'><col style='width:31%'><col style='width:10%'><col style='width:16%'>"
             "<col style='width:10%'><col style='width:16%'></colgroup><thead><tr><th>paper</th><th>claim</th>"

@@ -1,11 +1,14 @@
-"""How a chapter shows its tables: the claims table as HTML, missing values as "—".
+"""How the book shows claims: HTML tables with the verdict first and colour-coded, missing values
+as "—".
 
-:func:`lambdalib.book.claims.report` returns a :class:`ClaimsTable`. The book shows its HTML
-(:func:`claims_html`): the verdict first and colour-coded, then the claim, the paper's value and
-ours, in columns that wrap to fit the book's content column. Its text form, the plain
-``claims_table(...).to_string(index=False)``, is what nbval compares when a chapter is re-run;
-readers never see it (the book shows the richest form of an output). Both are deterministic: the
-same claims give the same HTML and text.
+:func:`lambdalib.book.claims.report` returns a :class:`ClaimsTable`. The book shows its HTML: the
+chapter's headline claims (one per paper table it re-runs), then its cell-level paper claims, then
+its checks, each a :func:`claims_html` table (verdict, claim with its source, paper, ours with n
+and unit, effect). Its text form, the plain ``claims_table(...).to_string(index=False)``, is what
+nbval compares when a chapter is re-run; readers never see it (the book shows the richest form of
+an output). :func:`headline_html` is the short table a chapter opens with, and the landing page
+(:mod:`lambdalib.book.dashboard`) uses the same pieces. Everything is deterministic: the same
+claims give the same HTML and text.
 
 :func:`show_missing_as_dash` makes a notebook show every DataFrame's missing values as "—".
 """
@@ -13,11 +16,11 @@ same claims give the same HTML and text.
 from __future__ import annotations
 
 import html
-import math
 
 import pandas as pd
 
-__all__ = ["MISSING", "VERDICT_STYLE", "ClaimsTable", "claims_html", "show_missing_as_dash"]
+__all__ = ["MISSING", "VERDICT_STYLE", "CHECK_WORDS", "CSS", "HTMLBlock", "badge", "claims_html",
+           "headline_html", "ClaimsTable", "show_missing_as_dash"]
 
 MISSING = "—"  # how the book shows a missing value
 # Each verdict's mark (for readers who cannot tell the colours apart), text and background colour.
@@ -26,34 +29,118 @@ VERDICT_STYLE = {
     "inconclusive": ("?", "#6c4400", "#fff8c5"),
     "not reproduced": ("✗", "#a40e26", "#ffebe9"),
 }
-# The HTML table's columns, in order: (claims-table column, header, relative width). A column the
-# table lacks is left out ("chapter" is only in the dashboard); "interval" is ci_low and ci_high.
-HTML_COLUMNS = (
-    ("verdict", "verdict", 19),
-    ("chapter", "chapter", 14),
-    ("claim", "claim", 31),
-    ("paper", "paper", 13),
-    ("ours", "ours (mean ± sd)", 20),
-    ("n", "n", 5),
-    ("interval", "95% interval", 14),
-)
-INTERVAL_TITLE = ("95% Student-t interval of the mean of the claimed quantity (treatment - baseline, "
-                  "or the value compared with the paper's bound); the verdict reads it")
-# Fixed layout at the container's width: long words wrap anywhere rather than widen the table.
-CSS = """table.lambdabook-claims {width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.85em; line-height: 1.35}
-table.lambdabook-claims th, table.lambdabook-claims td {text-align: left; vertical-align: top; padding: 0.3em 0.4em; white-space: normal; overflow-wrap: anywhere; border: none; border-bottom: 1px solid #d0d7de}
-table.lambdabook-claims th {font-weight: 600; border-bottom: 2px solid #8c959f}
-table.lambdabook-claims td.verdict {overflow-wrap: normal}
-table.lambdabook-claims td.verdict span {display: inline-block; padding: 0.05em 0.4em; border-radius: 0.6em; font-size: 0.95em; font-weight: 600}
-""" + "".join(f"table.lambdabook-claims td.{verdict.replace(' ', '-')} span {{color: {fg}; background: {bg}}}\n"
-              for verdict, (_, fg, bg) in VERDICT_STYLE.items())
+CHECK_WORDS = {"reproduced": "passes", "not reproduced": "fails", "inconclusive": "inconclusive"}
+# Fixed layout at the container's width: long words wrap rather than widen the table.
+CSS = """table.lambdabook-dash {width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.85em; line-height: 1.35; margin-bottom: 0.8em}
+table.lambdabook-dash th, table.lambdabook-dash td {text-align: left; vertical-align: top; padding: 0.3em 0.4em; white-space: normal; overflow-wrap: anywhere; border: none; border-bottom: 1px solid #d0d7de}
+table.lambdabook-dash th {font-weight: 600; border-bottom: 2px solid #8c959f}
+table.lambdabook-dash .sub, p.lambdabook-sub {color: #57606a; font-size: 0.9em}
+span.lambdabook-verdict {display: inline-block; padding: 0.05em 0.45em; border-radius: 0.6em; font-weight: 600; overflow-wrap: normal; word-break: keep-all}
+div.lambdabook-bar {display: flex; width: 100%; height: 0.9em; border-radius: 0.3em; overflow: hidden; margin: 0.2em 0}
+details.lambdabook-paper {margin: 0.4em 0} details.lambdabook-paper summary {cursor: pointer; font-weight: 600}
+"""
+
+
+class HTMLBlock(str):
+    """HTML text that a notebook shows as HTML (and prints as its source)."""
+
+    def _repr_html_(self) -> str:
+        return f"<style>{CSS}</style>\n{self}"
+
+
+def badge(verdict: str, check: bool = False) -> str:
+    """A verdict as a coloured label; a check's verdict reads "passes" / "fails"."""
+    mark, fg, bg = VERDICT_STYLE[verdict]
+    word = CHECK_WORDS[verdict] if check else verdict
+    return (f'<span class="lambdabook-verdict" data-verdict="{html.escape(verdict)}" '
+            f'style="color:{fg};background:{bg}">{mark}&nbsp;{html.escape(word)}</span>')
+
+
+def _arrows(text: str) -> str:
+    return html.escape(text).replace(" -&gt; ", " → ")
+
+
+def _pct(x: float | None) -> str:
+    return MISSING if x is None else f"{100 * x:+.0f}%"
+
+
+def _effect(c) -> str:
+    """The effect cell: the paper's and our relative change, and the size reading."""
+    if c.direction == "equal" and c.ours_effect is None:                    # values in their own units
+        return f"equal within ±{c.margin:g}"
+    if c.direction == "equal":                                              # values: relative changes
+        return (f"tie: within ±{100 * c.margin:g}%?<br><span class='sub'>paper {_pct(c.paper_effect)}, "
+                f"ours {_pct(c.ours_effect)}</span>")
+    if c.paper_effect is None and c.ours_effect is None:
+        return MISSING
+    what = "toward the paper, geometric mean" if c.level == "headline" else "relative change"
+    size = f"<br><b>{html.escape(c.size)}</b>" if c.size else ""
+    return f"paper {_pct(c.paper_effect)}, ours {_pct(c.ours_effect)}{size}<br><span class='sub'>{what}</span>"
+
+
+def _interval(c) -> str:
+    lo, hi = c.ci
+    if c.exact:
+        return "exact: every value compared"
+    if lo != lo:                                                            # NaN: one unit
+        return MISSING
+    level = "90%" if c.direction == "equal" else "95%"
+    return f"{level} [{lo:.3g}, {hi:.3g}]"
+
+
+def _row(c, check: bool, effect: bool, chapter: bool) -> str:
+    name = html.escape(c.name)
+    name = f"<b>{name}</b> <span class='sub'>(headline)</span>" if c.level == "headline" else name
+    where = " · ".join(html.escape(x) for x in ((c.chapter if chapter else ""), c.source) if x)
+    unit = f" ({html.escape(c.unit)})" if c.unit else ""
+    n_text = f"n = {c.n}{unit}; {_interval(c)}"
+    note = f"<br><span class='sub'>⚠ {html.escape(c.note)}</span>" if c.note else ""
+    return (f"<tr><td>{badge(c.verdict, check)}{note}</td><td>{name}<br><span class='sub'>{where}</span></td>"
+            f"<td>{_arrows(c.paper_text)}</td><td>{_arrows(c.ours_text)}<br><span class='sub'>{n_text}</span></td>"
+            + (f"<td>{_effect(c)}</td>" if effect else "") + "</tr>")
+
+
+def claims_html(claims, *, check: bool = False, chapter: bool = True) -> str:
+    """An HTML table of ``claims`` (:class:`~lambdalib.book.claims.Claim`): verdict, claim (with
+    its chapter if ``chapter``, and source), paper, ours (mean ± sd, n, unit, interval), and the
+    effect column where a claim has an effect. ``check``: verdicts read passes / fails."""
+    claims = list(claims)
+    effect = any(c.paper_effect is not None or c.ours_effect is not None or c.margin for c in claims)
+    widths = (18, 29, 14, 22, 17) if effect else (18, 36, 18, 28)
+    headers = ("verdict", "claim", "paper", "ours (mean ± sd)", "effect")[:len(widths)]
+    head = ("<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup><thead><tr>"
+            + "".join(f"<th>{h}</th>" for h in headers) + "</tr></thead>")
+    return (f'<table class="lambdabook-dash lambdabook-claims">{head}<tbody>'
+            + "".join(_row(c, check, effect, chapter) for c in claims) + "</tbody></table>")
+
+
+def _counts(claims, check: bool = False) -> str:
+    verdicts = [c.verdict for c in claims]
+    return ", ".join(f"{verdicts.count(v)} {CHECK_WORDS[v] if check else v}" for v in VERDICT_STYLE
+                     if verdicts.count(v))
+
+
+def headline_html(claims) -> HTMLBlock:
+    """The short table a chapter opens with: its headline claims (or, with none, its paper claims),
+    and a line counting all its paper claims and checks by verdict."""
+    paper = [c for c in claims if c.kind == "paper"]
+    checks = [c for c in claims if c.kind == "check"]
+    heads = [c for c in paper if c.level == "headline"] or paper
+    parts = [claims_html(heads, chapter=False)] if heads else []
+    line = [f"{len(paper)} paper claims ({_counts(paper)})"] if paper else ["no paper claim"]
+    if checks:
+        line.append(f"{len(checks)} checks of our own ({_counts(checks, check=True)})")
+    parts.append(f"<p class='lambdabook-sub'>This chapter: {'; '.join(line)}. All of them at the end of the "
+                 f"chapter.</p>")
+    return HTMLBlock("\n".join(parts))
 
 
 class ClaimsTable:
-    """A chapter's claims table in a notebook: HTML for the book, plain text for nbval."""
+    """A chapter's claims in a notebook: HTML for the book (headlines, paper claims, checks), the
+    plain :func:`~lambdalib.book.claims.claims_table` text for nbval (``table``)."""
 
-    def __init__(self, table: pd.DataFrame):
-        self.table = table
+    def __init__(self, claims, table: pd.DataFrame):
+        self.claims, self.table = list(claims), table
 
     def to_string(self, index: bool = False) -> str:
         """The text form: the table as ``DataFrame.to_string`` prints it (no index)."""
@@ -63,43 +150,16 @@ class ClaimsTable:
         return self.to_string()
 
     def _repr_html_(self) -> str:
-        return claims_html(self.table.drop(columns="chapter"))  # the chapter's own: one value
-
-
-def _text(value) -> str:
-    """A cell's text: "—" for a missing number, "->" drawn as an arrow, HTML-escaped, and a
-    line break allowed after "_" (chapter names)."""
-    if isinstance(value, float):
-        value = MISSING if math.isnan(value) else f"{value:g}"
-    return html.escape(str(value)).replace(" -&gt; ", " → ").replace("_", "_<wbr>")
-
-
-def _verdict(verdict: str) -> str:
-    """The verdict's cell: its label, coloured by its class (CSS)."""
-    mark = VERDICT_STYLE[verdict][0]
-    return (f'<td class="verdict {verdict.replace(" ", "-")}" data-verdict="{html.escape(verdict)}">'
-            f"<span>{mark}\u00a0{html.escape(verdict)}</span></td>")  # no line break after the mark
-
-
-def claims_html(table: pd.DataFrame) -> str:
-    """A claims table (:func:`~lambdalib.book.claims.claims_table` or the dashboard) as an HTML
-    table that fills its container's width and wraps its cells, the verdict column first."""
-    table = table.copy()
-    if {"ci_low", "ci_high"} <= set(table.columns):
-        table["interval"] = [MISSING if math.isnan(lo) else f"[{lo:g}, {hi:g}]"
-                             for lo, hi in zip(table["ci_low"], table["ci_high"])]
-    columns = [c for c in HTML_COLUMNS if c[0] in table.columns]
-    total = sum(width for _, _, width in columns)
-    head, cols = [], []
-    for key, header, width in columns:
-        cols.append(f'<col style="width:{100 * width / total:.1f}%">')
-        title = f' title="{html.escape(INTERVAL_TITLE)}"' if key == "interval" else ""
-        head.append(f"<th{title}>{html.escape(header)}</th>")
-    rows = ["<tr>" + "".join(_verdict(record[key]) if key == "verdict" else f"<td>{_text(record[key])}</td>"
-                             for key, _, _ in columns) + "</tr>"
-            for record in table.to_dict("records")]
-    return (f'<style>\n{CSS}</style>\n<table class="lambdabook-claims">\n<colgroup>{"".join(cols)}</colgroup>\n'
-            f'<thead><tr>{"".join(head)}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
+        sections = (("Headline claims: one per paper table", lambda c: c.kind == "paper" and c.level == "headline"),
+                    ("Paper claims, cell by cell", lambda c: c.kind == "paper" and c.level == "cell"),
+                    ("Checks of our own (not claims of the paper)", lambda c: c.kind == "check"))
+        parts = []
+        for title, keep in sections:
+            chosen = [c for c in self.claims if keep(c)]
+            if chosen:
+                parts.append(f"<p><b>{html.escape(title)}</b></p>\n"
+                             + claims_html(chosen, check=chosen[0].kind == "check", chapter=False))
+        return f"<style>{CSS}</style>\n" + "\n".join(parts)
 
 
 def _frame_html(frame: pd.DataFrame) -> str:

@@ -8,7 +8,8 @@ import pandas as pd
 from IPython.core.formatters import DisplayFormatter
 
 from lambdalib.book.claims import Claim, claims_table, compare, threshold
-from lambdalib.book.display import ClaimsTable, claims_html, show_missing_as_dash
+from lambdalib.book.display import ClaimsTable, HTMLBlock, claims_html, headline_html, show_missing_as_dash
+from lambdalib.book.headline import table_claim
 
 
 def some_claims():
@@ -25,31 +26,51 @@ def cells(html, row):
     return [re.sub(r"<[^>]+>", "", td) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
 
 
+def sectioned_claims():
+    """A headline, a cell claim and a check, given out of order."""
+    head = table_claim("ch", "Table 9: lower everywhere", pd.DataFrame({
+        "cell": ["a", "a", "b", "b"], "unit": [0, 1, 0, 1], "baseline": [1.0, 1.1, 2.0, 2.2],
+        "treatment": [0.8, 0.9, 1.5, 1.9], "direction": "lower"}), source="Paper Table 9", unit="seed")
+    check = threshold("ch", "solver check", [0.1, 0.2], reference=1.0, direction="lower", kind="check", exact=True)
+    return [some_claims()[0], check, head]
+
+
 def test_claims_html_puts_the_verdict_first_coloured():
-    html = ClaimsTable(claims_table(some_claims()))._repr_html_()
-    assert re.findall(r"<th(?: [^>]*)?>(.*?)</th>", html) == ["verdict", "claim", "paper", "ours (mean ± sd)", "n",
-                                                       "95% interval"]
+    html = ClaimsTable(some_claims(), claims_table(some_claims()))._repr_html_()
+    assert re.findall(r"<th(?: [^>]*)?>(.*?)</th>", html) == ["verdict", "claim", "paper", "ours (mean ± sd)", "effect"]
     assert re.findall(r'data-verdict="([^"]+)"', html) == ["reproduced", "inconclusive", "not reproduced"]
-    for verdict in ("reproduced", "inconclusive", "not-reproduced"):
-        assert re.search(rf"td\.{verdict} span {{color: #\w+; background: #\w+}}", html)
+    assert re.findall(r'style="color:#\w+;background:#\w+"', html)          # coloured inline: no CSS needed
     first = cells(html, 0)
-    assert first[0] == "✓\u00a0reproduced" and first[1] == "alignment lowers &lt;MSE&gt;"  # escaped
-    assert first[2] == "0.678 → 0.425" and first[4] == "3"
-    assert cells(html, 1)[-1] == "—"  # one run: no interval
+    assert first[0] == "✓&nbsp;reproduced" and first[1].startswith("alignment lowers &lt;MSE&gt;")  # escaped
+    assert first[2] == "0.678 → 0.425" and "n = 3" in first[3] and "95% [" in first[3]
+    assert "paper -37%, ours -41%" in first[4]                                 # relative changes, both
+    assert cells(html, 1)[3].endswith("n = 1; —")                              # one run: no interval
+
+
+def test_chapter_html_shows_headlines_then_cells_then_checks():
+    claims = sectioned_claims()
+    html = ClaimsTable(claims, claims_table(claims))._repr_html_()
+    titles = re.findall(r"<p><b>(.*?)</b></p>", html)
+    assert [t.split(":")[0].split(",")[0] for t in titles] == ["Headline claims", "Paper claims", "Checks of our own (not claims of the paper)"]
+    assert html.index("Table 9") < html.index("alignment lowers") < html.index("solver check")
+    assert "✓&nbsp;passes" in html and "exact: every value compared" in html   # a check's words
+    top = headline_html(claims)
+    assert "Table 9" in top and "alignment lowers" not in top                   # headlines only
+    assert "2 paper claims (2 reproduced)" in top and "1 checks of our own (1 passes)" in top
 
 
 def test_claims_html_fits_its_container():
     """Fixed layout at 100% width, column widths adding up to 100%, words allowed to wrap."""
-    html = claims_html(claims_table(some_claims()))  # with the chapter column (the dashboard)
+    html = HTMLBlock(claims_html(some_claims()))._repr_html_()
     assert "table-layout: fixed" in html and "width: 100%" in html and "overflow-wrap: anywhere" in html
-    widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%">', html)]
-    assert len(widths) == 7 and abs(sum(widths) - 100) < 0.5
+    widths = [float(w) for w in re.findall(r"<col style='width:([\d.]+)%'>", html)]
+    assert len(widths) == 5 and abs(sum(widths) - 100) < 0.5
 
 
 def test_claims_table_text_form_is_the_plain_table_and_both_forms_are_stable():
-    shown = ClaimsTable(claims_table(some_claims()))
+    shown = ClaimsTable(some_claims(), claims_table(some_claims()))
     assert repr(shown) == claims_table(some_claims()).to_string(index=False) == shown.to_string(index=False)
-    again = ClaimsTable(claims_table(some_claims()))
+    again = ClaimsTable(some_claims(), claims_table(some_claims()))
     assert shown._repr_html_() == again._repr_html_() and " id=" not in shown._repr_html_()
 
 

@@ -1,13 +1,19 @@
-"""The claims of the LaMbDA chapters, built with :func:`lambdalib.book.claims.compare` and
-:func:`~lambdalib.book.claims.threshold`; the paper's numbers come from
+"""The claims of the LaMbDA chapters; the paper's numbers come from
 :mod:`lambdalib.papers.lambda_ts.paper_values`.
 
+Per paper table a chapter re-runs, one headline claim (:func:`lambdalib.book.headline.table_claim`:
+the share of the table's cells going the paper's way, per replication unit, against 1/2), then
+one claim per cell: "lower" where the paper's treatment is lower, a tie within
+:data:`TIE_MARGIN` of the baseline (:func:`~lambdalib.book.headline.equivalence`) where the paper
+prints the same number for both. Units: seeds for the synthetic systems, held-out subjects for
+gait (values of one subject, e.g. several seeds or the X|Y and Y|X models, are averaged first).
+
 - :func:`table2_claims`    LaMbDA-long Table 2: alignment lowers the test MSE (Lorenz, pendulum)
-- :func:`sampler_claims`   DDIM at T/20 steps within 5% of DDPM's MSE (a book target, not the paper's)
-- :func:`variant_claims`   LaMbDA-long Tables 1, 4, 5: a variant lowers a metric against another (gait)
+- :func:`sampler_claims`   DDIM at T/20 steps within 5% of DDPM's MSE (the book's own target: a check)
+- :func:`variant_claims`   LaMbDA-long Tables 1, 4, 5: a variant against another (gait)
 - :func:`table3_claims`    LaMbDA-long Table 3 and LaMbDA-short Table 3: task probes of five objectives
 - :func:`geometry_claims`  LaMbDA-long Figure 3: alignment raises latent correlation and probe accuracy
-- :func:`norm_claims`      the simulated gait data within able-bodied ranges (the book's own checks)
+- :func:`norm_claims`      the simulated gait data within able-bodied ranges (checks of our simulator)
 """
 
 from __future__ import annotations
@@ -16,30 +22,69 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book.claims import Claim, compare, threshold
+from lambdalib.book.headline import equivalence, table_claim
 from lambdalib.papers.lambda_ts.gait_probing import COLUMNS, OBJECTIVES, column_of
 from lambdalib.papers.lambda_ts.gait_tables import METRICS
 from lambdalib.papers.lambda_ts.latent_geometry import run_correlations
 from lambdalib.papers.lambda_ts.paper_values import TABLE2, TABLE3, TABLE3_AVERAGES
 
-__all__ = ["table2_claims", "sampler_claims", "variant_claims", "table3_claims", "geometry_claims", "norm_claims"]
+__all__ = ["TIE_MARGIN", "SEED", "SUBJECT", "table2_claims", "sampler_claims", "variant_claims", "table3_claims",
+           "geometry_claims", "norm_claims"]
+
+TIE_MARGIN = 0.10            # a tie in the paper holds when our relative difference is within +-10%
+SEED, SUBJECT = "seed", "held-out subject"  # the replication units
 
 
-def table2_claims(chapter: str, frame: pd.DataFrame, label: str) -> list[Claim]:
-    """One claim per (system, direction) of a :func:`~lambdalib.papers.lambda_ts.synthetic.results_frame`:
-    "LaMbDA lowers the test MSE", paired over seeds, beside LaMbDA-long Table 2."""
-    claims = []
-    for (system, direction), cell in frame.groupby(["system", "direction"], sort=False):
+def _direction(paper_baseline: float, paper_treatment: float) -> str:
+    """The paper's direction for one cell: "lower", "higher", or "equal" (a tie)."""
+    if paper_treatment == paper_baseline:
+        return "equal"
+    return "lower" if paper_treatment < paper_baseline else "higher"
+
+
+def _cells(cells: pd.DataFrame, chapter: str, what: str, *, source: str, unit: str) -> list[Claim]:
+    """One claim per cell of a tidy ``cells`` frame (:func:`~lambdalib.book.verdicts.pool_table`'s
+    columns plus ``name``), paired within each unit; ``what`` names the comparison."""
+    out = []
+    for cell, rows in cells.groupby("cell", sort=False):
+        first = rows.iloc[0]
+        args = (rows["baseline"].to_numpy(), rows["treatment"].to_numpy())
+        fields = dict(paper_baseline=first.paper_baseline, paper_treatment=first.paper_treatment,
+                      units=rows["unit"].to_numpy(), kind="paper", source=source, unit=unit)
+        if first.direction == "equal":
+            out.append(equivalence(chapter, f"{cell}: {what.replace('{dir}', 'matches')} (a tie, ±{TIE_MARGIN:.0%})", *args,
+                                   margin=TIE_MARGIN, **fields))
+        else:
+            word = "lowers" if first.direction == "lower" else "raises"
+            out.append(compare(chapter, f"{cell}: {what.replace('{dir}', word)}", *args, direction=first.direction,
+                               **fields))
+    return out
+
+
+def table2_claims(chapter: str, frame: pd.DataFrame, labels: dict[str, str]) -> list[Claim]:
+    """LaMbDA-long Table 2 for the systems of ``labels`` (system -> label) in a
+    :func:`~lambdalib.papers.lambda_ts.synthetic.results_frame`: the headline, then per (system,
+    direction) "LaMbDA lowers the test MSE" (or a tie, as the paper reports for the non-chaotic
+    pendulum's X|Y), paired over seeds."""
+    rows = []
+    for (system, direction), cell in frame[frame.system.isin(list(labels))].groupby(["system", "direction"],
+                                                                                      sort=False):
         by_variant = cell.pivot(index="seed", columns="variant", values="mse")
-        paper_without, paper_with = TABLE2[(system, direction)]
-        claims.append(compare(chapter, f"{label} {direction}: LaMbDA lowers test MSE",
-                              by_variant["w/o align"].to_numpy(), by_variant["LaMbDA"].to_numpy(),
-                              direction="lower", paper_baseline=paper_without, paper_treatment=paper_with))
-    return claims
+        pb, pt = TABLE2[(system, direction)]
+        rows.append(pd.DataFrame({"cell": f"{labels[system]} {direction}", "unit": by_variant.index,
+                                  "baseline": by_variant["w/o align"], "treatment": by_variant["LaMbDA"],
+                                  "direction": _direction(pb, pt), "paper_baseline": pb, "paper_treatment": pt}))
+    cells = pd.concat(rows, ignore_index=True)
+    source = "LaMbDA-long Table 2"
+    head = table_claim(chapter, f"Table 2 ({', '.join(labels.values())}): LaMbDA lowers the test MSE", cells,
+                       source=source, unit=SEED, margin=TIE_MARGIN)
+    return [head, *_cells(cells, chapter, "LaMbDA {dir} test MSE vs w/o align", source=source, unit=SEED)]
 
 
 def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -> list[Claim]:
-    """The foundation's accuracy target for DDIM at T/``fraction`` steps: an MSE within 5% of the
-    full DDPM chain (ratio <= 1.05), per (seed, variant, direction) of a
+    """The foundation's accuracy target for DDIM at T/``fraction`` steps, a check of our sampler
+    (the paper makes no such claim): an MSE within 5% of the full DDPM chain (ratio <= 1.05), per
+    seed (averaged over variants and directions) of a
     :func:`~lambdalib.papers.lambda_ts.synthetic.sampler_table`.
 
     The speed target (>= 15x faster) is reported by
@@ -52,80 +97,128 @@ def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -
     ddim = comparison[(comparison.sampler == "DDIM") & (comparison.steps == steps)].set_index(key).loc[ddpm.index]
     return [threshold(chapter, f"DDIM at T/{fraction} steps: MSE / DDPM MSE <= 1.05",
                       (ddim["mse"] / ddpm["mse"]).to_numpy(), reference=1.05, direction="lower",
-                      paper_text="target <= 1.05")]
+                      paper_text="target <= 1.05", units=ddpm.index.get_level_values("seed"), kind="check",
+                      source="the book's sampler target", unit=SEED)]
 
 
-def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baseline: str, treatment: str) -> list[Claim]:
-    """One claim per cell of ``paper`` (a gait table of :mod:`~lambdalib.papers.lambda_ts.paper_values`)
-    holding both variants: "``treatment`` lowers the metric against ``baseline``", paired over
-    (held-out subject, seed) runs of ``frame`` (:func:`~lambdalib.papers.lambda_ts.gait_runs.metrics_frame`)."""
-    out = []
+def _variant_cells(frame: pd.DataFrame, paper: dict, baseline: str, treatment: str, label: bool) -> pd.DataFrame:
+    """Tidy cells of ``paper`` (a gait table) holding both variants, one row per (held-out, seed)
+    run of ``frame``; ``label``: name the baseline in the cell."""
+    rows = []
     for (pair, direction, metric), values in paper.items():
         if baseline not in values or treatment not in values:
             continue
-        cell = frame.query("pair == @pair and direction == @direction").pivot(
+        wide = frame.query("pair == @pair and direction == @direction").pivot(
             index=["held_out", "seed"], columns="variant", values=metric)
-        out.append(compare(chapter, f"{pair} {direction}: {treatment} lowers {METRICS[metric]} vs {baseline}",
-                           cell[baseline].to_numpy(), cell[treatment].to_numpy(), direction="lower",
-                           paper_baseline=values[baseline], paper_treatment=values[treatment]))
-    return out
+        pb, pt = values[baseline], values[treatment]
+        name = f"{pair} {direction}, {METRICS[metric]}" + (f", vs {baseline}" if label else "")
+        rows.append(pd.DataFrame({"cell": name, "unit": wide.index.get_level_values("held_out"),
+                                  "baseline": wide[baseline].to_numpy(), "treatment": wide[treatment].to_numpy(),
+                                  "direction": _direction(pb, pt), "paper_baseline": pb, "paper_treatment": pt}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baselines: tuple[str, ...], treatment: str,
+                   table: str, title: str) -> list[Claim]:
+    """A gait table of :mod:`~lambdalib.papers.lambda_ts.paper_values` (``table``: "Table 1", ...):
+    its headline ``title`` pooled over every cell holding ``treatment`` and one of ``baselines``,
+    then one claim per cell, paired over the (held-out subject, seed) runs of ``frame``
+    (:func:`~lambdalib.papers.lambda_ts.gait_runs.metrics_frame`), averaged within subjects."""
+    cells = pd.concat([_variant_cells(frame, paper, b, treatment, len(baselines) > 1) for b in baselines],
+                      ignore_index=True)
+    source = f"LaMbDA-long {table}"
+    head = table_claim(chapter, f"{table}: {title}", cells, source=source, unit=SUBJECT, margin=TIE_MARGIN)
+    return [head, *_cells(cells, chapter, f"{treatment} {{dir}} it", source=source, unit=SUBJECT)]
+
+
+def _probe_cells(probes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tidy cells of LaMbDA-long Table 3 (probe, column, other objective: the paper's order of
+    LaMbDA and that objective) and of LaMbDA-short Table 3 (probe, other: the six-column average)."""
+    long, short = [], []
+    for probe, name in (("linear", "linear"), ("mlp", "nonlinear")):
+        p = probes[probes.probe == probe].assign(column=column_of)
+        wide = p.pivot_table(index=["column", "held_out", "seed"], columns="variant", values="accuracy")
+        avg = p.groupby(["variant", "held_out", "seed"])["accuracy"].mean().unstack("variant")
+        k = 0 if probe == "linear" else 1
+        for other in OBJECTIVES[1:]:
+            for column in COLUMNS:
+                pb, pt = TABLE3[(probe, other, column)], TABLE3[(probe, "LaMbDA", column)]
+                w = wide.loc[column]
+                long.append(pd.DataFrame({"cell": f"{name} probe, {column}: LaMbDA vs {other}",
+                                          "unit": w.index.get_level_values("held_out"), "baseline": w[other],
+                                          "treatment": w["LaMbDA"], "direction": _direction(pb, pt),
+                                          "paper_baseline": pb, "paper_treatment": pt}))
+            pb, pt = TABLE3_AVERAGES[other][k], TABLE3_AVERAGES["LaMbDA"][k]
+            short.append(pd.DataFrame({"cell": f"{name} probe, average of 6 columns: LaMbDA vs {other}",
+                                       "unit": avg.index.get_level_values("held_out"), "baseline": avg[other],
+                                       "treatment": avg["LaMbDA"], "direction": _direction(pb, pt),
+                                       "paper_baseline": pb, "paper_treatment": pt}))
+    return pd.concat(long, ignore_index=True), pd.concat(short, ignore_index=True)
 
 
 def table3_claims(chapter: str, probes: pd.DataFrame) -> list[Claim]:
-    """Per probe and column, "LaMbDA is best or second best" (LaMbDA-long Table 3): per fold,
-    LaMbDA's accuracy minus the second-highest accuracy of the four other objectives (>= 0 means
-    at most one beats it; claimed higher than 0). Then per probe, "LaMbDA's average over the six
-    columns is higher" than each other objective's, paired over folds, beside LaMbDA-short Table 3."""
-    out = []
+    """LaMbDA-long Table 3: headline over its 48 (probe, column, other objective) cells, each
+    LaMbDA against one objective in the paper's order (a tie in the paper: within the margin);
+    per probe and column, "LaMbDA is best or second best" (LaMbDA's accuracy minus the second
+    highest of the four others, claimed > 0). LaMbDA-short Table 3: headline over its 8 (probe,
+    other) six-column averages, and one claim each. Units: held-out subjects."""
+    long, short = _probe_cells(probes)
+    out = [table_claim(chapter, "Table 3 (long): LaMbDA against each objective, in the paper's order", long,
+                       source="LaMbDA-long Table 3", unit=SUBJECT, margin=TIE_MARGIN),
+           table_claim(chapter, "Table 3 (short): LaMbDA's six-column average above each objective's", short,
+                       source="LaMbDA-short Table 3", unit=SUBJECT)]
     for probe, name in (("linear", "linear"), ("mlp", "nonlinear")):
         p = probes[probes.probe == probe].assign(column=column_of)
         wide = p.pivot_table(index=["column", "held_out", "seed"], columns="variant", values="accuracy")
         others = wide[[o for o in OBJECTIVES if o != "LaMbDA"]].to_numpy()
-        margin = wide["LaMbDA"].to_numpy() - np.sort(others, axis=1)[:, -2]       # vs the second best other
-        margin = pd.Series(margin, index=wide.index)
+        margin = pd.Series(wide["LaMbDA"].to_numpy() - np.sort(others, axis=1)[:, -2], index=wide.index)
         for column in COLUMNS:
             paper = {o: TABLE3[(probe, o, column)] for o in OBJECTIVES}
             paper_margin = paper["LaMbDA"] - sorted(v for o, v in paper.items() if o != "LaMbDA")[-2]
+            m = margin.loc[column]
             out.append(threshold(chapter, f"{name} probe, {column}: LaMbDA best or second (margin over 2nd other)",
-                                 margin.loc[column].to_numpy(), reference=0.0, direction="higher", paper=paper_margin))
-        avg = p.groupby(["variant", "held_out", "seed"])["accuracy"].mean().unstack("variant")
-        k = 0 if probe == "linear" else 1
-        for other in OBJECTIVES[1:]:
-            out.append(compare(chapter, f"{name} probe, average of 6 columns: LaMbDA above {other}",
-                               avg[other].to_numpy(), avg["LaMbDA"].to_numpy(), direction="higher",
-                               paper_baseline=TABLE3_AVERAGES[other][k], paper_treatment=TABLE3_AVERAGES["LaMbDA"][k]))
-    return out
-
-
-def _paired(frame: pd.DataFrame, value: str, index: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``value`` of "w/o align" and of "LaMbDA", paired over the rows ``index``."""
-    wide = frame.pivot_table(index=index, columns="variant", values=value)
-    return wide["w/o align"].to_numpy(), wide["LaMbDA"].to_numpy()
+                                 m.to_numpy(), reference=0.0, direction="higher", paper=paper_margin,
+                                 units=m.index.get_level_values("held_out"), kind="paper",
+                                 source="LaMbDA-long Table 3", unit=SUBJECT))
+    return out + _cells(short, chapter, "LaMbDA {dir} accuracy", source="LaMbDA-short Table 3", unit=SUBJECT)
 
 
 def geometry_claims(chapter: str, corr: pd.DataFrame, probes: pd.DataFrame) -> list[Claim]:
     """LaMbDA-long Figure 3 (right), which gives no numbers: alignment raises the matched-coordinate
-    correlation of the two latents (mean over the diffusion steps of ``corr``, a
-    :func:`~lambdalib.papers.lambda_ts.latent_geometry.correlation_table`), paired by (pair, fold,
-    seed), and the linear-probe task accuracy (``probes``, linear rows of
-    :func:`~lambdalib.papers.lambda_ts.gait_runs.probes_frame`), paired by (pair, model, fold, seed)."""
-    mean_corr = run_correlations(corr)
-    return [
-        compare(chapter, "alignment raises matched cross-modal latent correlation (mean over t)",
-                *_paired(mean_corr, "matched", ["pair", "held_out", "seed"]), direction="higher"),
-        compare(chapter, "alignment raises linear-probe task accuracy",
-                *_paired(probes, "accuracy", ["pair", "model", "held_out", "seed"]), direction="higher"),
-    ]
+    correlation of the two latents (per pair: the mean over the diffusion steps of ``corr``, a
+    :func:`~lambdalib.papers.lambda_ts.latent_geometry.correlation_table`) and the linear-probe
+    task accuracy (per pair and model: ``probes``, linear rows of
+    :func:`~lambdalib.papers.lambda_ts.gait_runs.probes_frame`). Headline over those cells, then
+    one claim per quantity; the unit is the held-out subject (pairs, models and seeds of one
+    subject share its data and are averaged first, so n is the number of folds)."""
+    def tidy(frame, value, cell):
+        wide = frame.pivot_table(index=[*cell, "held_out", "seed"], columns="variant", values=value).reset_index()
+        return pd.DataFrame({"cell": wide[cell].astype(str).agg(" ".join, axis=1), "unit": wide["held_out"],
+                             "baseline": wide["w/o align"], "treatment": wide["LaMbDA"], "direction": "higher"})
+
+    corr_cells = tidy(run_correlations(corr), "matched", ["pair"]).assign(cell=lambda f: "correlation, " + f.cell)
+    probe_cells = tidy(probes, "accuracy", ["pair", "model"]).assign(cell=lambda f: "linear probe, " + f.cell)
+    source = "LaMbDA-long Figure 3"
+    head = table_claim(chapter, "Figure 3: alignment raises latent correlation and probe accuracy",
+                       pd.concat([corr_cells, probe_cells], ignore_index=True), source=source, unit=SUBJECT)
+    fields = dict(direction="higher", kind="paper", source=source, unit=SUBJECT)
+    return [head,
+            compare(chapter, "alignment raises matched cross-modal latent correlation (mean over t)",
+                    corr_cells["baseline"], corr_cells["treatment"], units=corr_cells["unit"], **fields),
+            compare(chapter, "alignment raises linear-probe task accuracy", probe_cells["baseline"],
+                    probe_cells["treatment"], units=probe_cells["unit"], **fields)]
 
 
 def norm_claims(chapter: str, summary: pd.DataFrame, norms: dict) -> list[Claim]:
-    """Per quantity of ``norms`` (column -> (low, high, source), e.g.
-    :data:`lambdalib.data.gait.GAIT_NORMS`): each simulated subject's value (rows of ``summary``)
-    lies inside the range, written as its distance from the range's centre being below the half-width."""
+    """Checks of the simulator, one per quantity of ``norms`` (column -> (low, high, source), e.g.
+    :data:`lambdalib.data.gait.GAIT_NORMS`): every simulated subject's value (rows of ``summary``)
+    lies inside the published range, written as its distance from the range's centre being below
+    the half-width. Deterministic given the seed: every subject is compared, no interval."""
     out = []
     for column, (low, high, source) in norms.items():
         centre, half = (low + high) / 2, (high - low) / 2
         out.append(threshold(chapter, f"{column} within {low:g}-{high:g}: |x - {centre:g}| (simulated)",
                              np.abs(summary[column].to_numpy() - centre), reference=half, direction="lower",
-                             paper_text=f"< {half:g} ({source})"))
+                             paper_text=f"< {half:g} ({source})", kind="check", exact=True,
+                             source="simulator against published ranges", unit="simulated subject"))
     return out

@@ -15,14 +15,17 @@ NAMES = [
     "St at Re = 100 within 10% of Schäfer-Turek 2D-2: |St / 0.30 - 1| < 0.1",
     "DDIM round trip PSNR (held-out frames) >= paper's 35.8 dB",
     "DDIM round trip SSIM (held-out frames) >= paper's 0.954",
+    "Table 1: embedded spline traversals beat raw Lerp",
     "traversal PSNR (block): embedded spline > raw Lerp",
     "traversal PSNR (sparse): embedded spline > raw Lerp",
-    "traversal nRMSE (block): embedded spline < raw spline",
+    "Table 3: SVMs classify better on the embedding than on x_T",
     "SVM-linear accuracy: embedding > x_T",
     "SVM-RBF accuracy: embedding > x_T",
+    "Table 2: ConDA's block prediction beats PCA and beta-VAE codes",
     "block prediction PSNR: ConDA > PCA (width 3)",
     "block prediction PSNR: ConDA > beta-VAE (width 3)",
     "|cos(time, Re directions)|: embedding < x_T",
+    "traversal nRMSE (block): embedded spline < raw spline",
     "BasicMotions SVM-linear accuracy: embedding > x_T",
     "BasicMotions SVM-rbf accuracy: embedding > x_T",
 ]
@@ -57,23 +60,33 @@ def claims():
 def test_claims_keep_their_names_and_order(claims):
     assert [c.name for c in claims] == NAMES
     assert {c.chapter for c in claims} == {"conda"}
+    kinds = {c.name: (c.kind, c.level) for c in claims}
+    assert [n for n, k in kinds.items() if k == ("paper", "headline")] == [NAMES[5], NAMES[8], NAMES[11]]
+    assert [n for n, (kind, _) in kinds.items() if kind == "check"] == [*NAMES[:3], *NAMES[15:]]
+    assert all(c.exact for c in claims[:2]) and not claims[2].exact            # per Re exact; St replicates
+
+
+def test_headlines_pool_their_table_per_seed(claims):
+    head = next(c for c in claims if c.name == NAMES[5])
+    assert head.n == 3 and head.values == (1.0, 1.0, 1.0) and head.count == (6, 6)  # both cells, every seed
+    assert head.source == "ConDA Table 1" and head.unit == "seed" and head.paper == 1.0
 
 
 def test_paper_numbers_come_from_paper_values(claims):
     by_name = {c.name: c for c in claims}
     assert by_name[NAMES[3]].paper == pv.ROUNDTRIP_PSNR and by_name[NAMES[3]].reference == 35.8
-    assert by_name[NAMES[5]].paper_text == "28.3 -> 35.7"
-    assert by_name[NAMES[9]].paper == pytest.approx(pv.SVM_ACCURACY[("rbf", "embedding")]
+    assert by_name[NAMES[6]].paper_text == "28.3 -> 35.7"
+    assert by_name[NAMES[10]].paper == pytest.approx(pv.SVM_ACCURACY[("rbf", "embedding")]
                                                     - pv.SVM_ACCURACY[("rbf", "raw x_T")])
-    assert by_name[NAMES[11]].paper_text == "32.2 -> 33.9"
-    assert by_name[NAMES[12]].paper_text == "0.101 -> 0.0155"
+    assert by_name[NAMES[13]].paper_text == "32.2 -> 33.9"
+    assert by_name[NAMES[14]].paper_text == "0.101 -> 0.0155"
     assert by_name[NAMES[0]].paper_text == "steady (Re 20-40)" and by_name[NAMES[2]].paper_text == "0.295-0.305"
-    assert by_name[NAMES[13]].paper is None
+    assert by_name[NAMES[16]].paper is None
 
 
 def test_claims_pair_seeds_and_read_the_right_rows(claims):
     by_name = {c.name: c for c in claims}
-    assert by_name[NAMES[5]].n == 3 and by_name[NAMES[5]].verdict == "reproduced"     # embedding 1 dB higher
-    assert by_name[NAMES[7]].verdict == "reproduced"                                  # nRMSE 1 lower
-    np.testing.assert_allclose(by_name[NAMES[8]].values, [0.1] * 3)                   # fold means differ by 0.1
+    assert by_name[NAMES[6]].n == 3 and by_name[NAMES[6]].verdict == "reproduced"     # embedding 1 dB higher
+    assert by_name[NAMES[15]].verdict == "reproduced"                                  # nRMSE 1 lower
+    np.testing.assert_allclose(by_name[NAMES[9]].values, [0.1] * 3)                   # fold means differ by 0.1
     assert by_name[NAMES[2]].n == 3 and by_name[NAMES[0]].n == 5

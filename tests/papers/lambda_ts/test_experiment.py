@@ -28,9 +28,11 @@ def test_run_pair_and_table2_helpers():
     assert set(r.samplers["steps"]) == {20, 2, 1}                    # T, T/10, T/20
     frame = results_frame(results)
     assert len(frame) == 8 and set(frame["variant"]) == {"w/o align", "LaMbDA"}
-    claims = table2_claims("test", frame, "Lorenz") + sampler_claims("test", sampler_table(results))
-    assert [c.n for c in claims] == [2, 2, 8]
-    assert claims[0].paper_text == "0.678 -> 0.425"                  # LaMbDA-long Table 2
+    claims = table2_claims("test", frame, {"lorenz": "Lorenz"}) + sampler_claims("test", sampler_table(results))
+    assert [(c.level, c.kind, c.n) for c in claims] == [("headline", "paper", 2), ("cell", "paper", 2),
+                                                        ("cell", "paper", 2), ("cell", "check", 2)]  # per seed
+    assert claims[0].paper_text == "2 of 2 cells" and claims[0].count[1] == 4
+    assert claims[1].paper_text == "0.678 -> 0.425"                  # LaMbDA-long Table 2
     by_variant = histories(results)
     assert [len(v) for v in by_variant.values()] == [2, 2]
     assert set(r.collapse["t"]) == {0, 5, 10} and set(r.collapse["model"]) == {"X", "Y"}   # t = 0, T/4, T/2

@@ -45,10 +45,21 @@ def test_best_or_second_margins_give_the_verdict(lambda_score, verdict):
     probes = probes_with(lambda o, c, i: (lambda_score if o == "LaMbDA" else BASE[o]) + noise[i])
     claims = table3_claims("probing", probes)
     columns = [c for c in claims if "best or second" in c.name]
-    assert len(columns) == 12 and len(claims) == 20
+    assert len(columns) == 12 and len(claims) == 2 + 12 + 8            # 2 headlines, long and short Table 3
     assert {c.verdict for c in columns} == {verdict}
     expected = lambda_score - BASE["MSE"]                                   # the second-best other is MSE
     np.testing.assert_allclose(columns[0].values, expected, atol=1e-12)
+
+
+def test_table3_headlines_follow_the_papers_order_per_cell():
+    """Long Table 3: each (probe, column, other objective) cell goes the paper's way when LaMbDA is
+    on the paper's side of that objective; a tie in the paper (within the margin) when ours is within it."""
+    probes = probes_with(lambda o, c, i: BASE[o] + 0.01 * i)          # LaMbDA best everywhere, as in most cells
+    long, short = table3_claims("probing", probes)[:2]
+    assert long.count[1] == 2 * 6 * 4 * 3 and short.count == (2 * 4 * 3, 2 * 4 * 3)   # cells x subjects
+    assert long.paper == 1.0                  # the paper's direction per cell is read from the paper itself
+    assert long.count[0] < long.count[1]      # cells where the paper has LaMbDA behind (SimCLR, MSE) go against
+    assert short.verdict == "reproduced" and short.unit == "held-out subject"
 
 
 def test_one_fold_is_inconclusive():
