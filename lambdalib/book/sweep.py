@@ -65,6 +65,7 @@ import pandas as pd
 import torch
 
 import lambdalib
+from lambdalib.book.timing import count_runs
 from lambdalib.core.progress import progress_bar, stderr_to_terminal
 
 __all__ = ["expand_grid", "source_hash", "config_key", "default_cache_dir", "sweep", "SweepError"]
@@ -310,6 +311,7 @@ def sweep(fn: Callable[..., dict], grid: dict[str, list] | list[dict], *, client
         else:
             todo[key] = config
     n_cached = len(results)
+    count_runs(n_cached, len(todo))
     log.info("sweep %s: %d configs, %d from the cache, %d to run", _fn_name(fn), len(set(keys)), n_cached, len(todo))
     failures = {}  # key -> exception
     bar = progress_bar(total=len(todo), desc=getattr(fn, "__name__", "sweep"), disable=not progress or not todo)
