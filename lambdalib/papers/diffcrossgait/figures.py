@@ -21,17 +21,17 @@ def plot_frames(data: RenderedGait, identity: int = 0, frames: tuple[int, ...] =
     import matplotlib.pyplot as plt
 
     seqs = [list(data.conditions).index(c) for c in dict.fromkeys(data.conditions)]
-    fig, axes = plt.subplots(2, len(seqs) * len(frames), figsize=(1.0 * len(seqs) * len(frames), 3.2))
+    fig, axes = plt.subplots(2, len(seqs) * len(frames), figsize=(7.5, 3.0), layout="compressed")
+    fig.get_layout_engine().set(hspace=0.12)                                  # the rows' labels apart
     for j, (k, f) in enumerate((k, f) for k in seqs for f in frames):
         axes[0, j].imshow(data.sil[identity, k, f], cmap="gray", vmin=0, vmax=1)
         axes[1, j].imshow(data.rng[identity, k, f], cmap="viridis", vmin=0, vmax=1)
-        axes[0, j].set_title(f"{data.conditions[k]}\nframe {f}", fontsize=7)
+        axes[0, j].set_title(f"{data.conditions[k]}\nframe {f}" if f == frames[0] else f"\n{f}", fontsize=10)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[0, 0].set_ylabel("silhouette", fontsize=8)
-    axes[1, 0].set_ylabel("range view", fontsize=8)
-    fig.tight_layout()
+    axes[0, 0].set_ylabel("silhouette")
+    axes[1, 0].set_ylabel("range\nview")
     return fig
 
 
@@ -40,17 +40,18 @@ def plot_curves(results: list[dict], window: int = 25):
     import matplotlib.pyplot as plt
 
     panels = ["triplet", "ce", "id1", "rec2", "rec3", "bridge2"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.3 * len(panels), 2.4))
+    fig, axes = plt.subplots(2, len(panels) // 2, figsize=(7.5, 5.2), sharex=True, layout="constrained")
     for i, v in enumerate(dict.fromkeys(r["variant"] for r in results)):
         hist = pd.concat([r["history"] for r in results if r["variant"] == v]).groupby("step").mean()
-        for ax, col in zip(axes, panels):
+        for ax, col in zip(axes.flat, panels):
             if col in hist:
                 ax.plot(hist.index, hist[col].rolling(window, min_periods=1).mean(), label=v, lw=1, color=f"C{i}")
-    for ax, col in zip(axes, panels):
-        ax.set_xlabel("step")
+    for ax, col in zip(axes.flat, panels):
         ax.set_ylabel(f"{col} loss")
-    axes[0].legend(fontsize=7)
-    fig.tight_layout()
+    for ax in axes[-1]:
+        ax.set_xlabel("optimiser step")
+    lines = {label: line for ax in axes.flat for line, label in zip(*ax.get_legend_handles_labels())}
+    fig.legend(lines.values(), lines.keys(), loc="outside upper center", ncols=min(len(lines), 4))
     return fig
 
 
@@ -58,7 +59,7 @@ def plot_trajectory(results: list[dict]):
     """The trajectory diagnostic: x0-hat gap and rank-1 on x0-hat against t (mean over seeds)."""
     import matplotlib.pyplot as plt
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 3))
     for i, v in enumerate(dict.fromkeys(r["variant"] for r in results)):
         runs = [r["trajectory"] for r in results if r["variant"] == v and "trajectory" in r]
         if runs:
@@ -70,7 +71,7 @@ def plot_trajectory(results: list[dict]):
     a.set_yscale("log")
     b.set_xlabel("diffusion step t")
     b.set_ylabel("2D->3D rank-1 on x0-hat (%)")
-    a.legend(fontsize=8)
+    a.legend()
     fig.tight_layout()
     return fig
 
@@ -84,7 +85,7 @@ def plot_ablations(results: list[dict], reference: str = "full"):
     names = list(dict.fromkeys(r["variant"] for r in results))
     ref = cross_modal(results, reference)
     band = 2 * math.sqrt(2) * ref.std()
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.4), sharey=False)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(7.5, 4.2), layout="constrained")
     for i, v in enumerate(names):
         x = cross_modal(results, v)
         a.errorbar(i, x.mean(), yerr=x.std() if len(x) > 1 else None, fmt="_", ms=14, color="k", capsize=3)
@@ -97,8 +98,7 @@ def plot_ablations(results: list[dict], reference: str = "full"):
     b.axhspan(-band, band, color="0.85", zorder=0)
     b.axhline(0, color="0.4", lw=0.8)
     for ax in (a, b):
-        ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=8)
+        ax.set_xticks(range(len(names)), names, rotation=60, ha="right", rotation_mode="anchor")
     a.set_ylabel("cross-modal rank-1 (%)")
     b.set_ylabel(f"rank-1 − {reference}, same seed (points)")
-    fig.tight_layout()
     return fig

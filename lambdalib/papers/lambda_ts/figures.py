@@ -28,14 +28,14 @@ def plot_pair_data(data: PairedWindows, names: tuple[str, str], units: tuple[str
     x = np.concatenate([data.denormalise(data.x_train[:, 0, 0], "x"), data.denormalise(data.x_test[:, 0, 0], "x")])
     y = np.concatenate([data.denormalise(data.y_train[:, 0, 0], "y"), data.denormalise(data.y_test[:, 0, 0], "y")])
     t = np.concatenate([data.train_starts, data.test_starts]) * data.dt
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 2.4]})
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(7.5, 3.4), gridspec_kw={"width_ratios": [1, 2]})
     ax0.plot(x, y, lw=0.4, color="k")
     ax0.set(xlabel=f"X = {names[0]} [{units[0]}]", ylabel=f"Y = {names[1]} [{units[1]}]")
     ax1.plot(t, x, lw=0.7, label=f"X = {names[0]}")
     ax1.plot(t, y, lw=0.7, label=f"Y = {names[1]}")
     ax1.axvspan(data.test_starts[0] * data.dt, t[-1], color="0.85", label="held-out test segment")
     ax1.set(xlabel="time [s]", ylabel="value [modality units]")
-    ax1.legend(loc="upper right", fontsize=8, ncol=3)
+    ax1.legend(loc="lower right", bbox_to_anchor=(1, 1), ncol=3, frameon=False)             # above the panel
     fig.tight_layout()
     return fig
 
@@ -46,7 +46,7 @@ PHASE = np.arange(150) / 1.5  # % of the stride at each of the 150 phase samples
 def plot_gait_curves(data: GaitData, *, speed: float = 1.0, inclines=(-10, -5, 0, 5, 10)) -> plt.Figure:
     """Right-leg sagittal joint angles (top) and joint moments (bottom) at ``speed``, mean over
     all subjects' strides, one line per incline, against the gait phase."""
-    fig, axes = plt.subplots(2, 3, figsize=(10, 5.5), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=(7.5, 5.8), sharex=True, layout="constrained")
     for incline in inclines:
         for col, joint in enumerate(("hip", "knee", "ankle")):
             for row, (kind, scale) in enumerate((("kinematics/jointangles", 1.0), ("kinetics/jointmoment", 1e-3))):
@@ -56,8 +56,7 @@ def plot_gait_curves(data: GaitData, *, speed: float = 1.0, inclines=(-10, -5, 0
         axes[0, col].set_ylabel(f"{joint} angle, deg (simulated)")
         axes[1, col].set_ylabel(f"{joint} moment, N m/kg (simulated)")
         axes[1, col].set_xlabel("gait phase, % of stride")
-    axes[0, 0].legend(title="incline", fontsize=8)
-    fig.tight_layout()
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), title="incline", loc="outside lower center", ncols=5)
     return fig
 
 
@@ -69,7 +68,7 @@ def _body_weights(data: GaitData, subject: str, force: np.ndarray) -> np.ndarray
 def plot_grf(data: GaitData, *, speeds=(0.8, 1.0, 1.2), incline: float = 0.0) -> plt.Figure:
     """Right-leg vertical (left) and horizontal (right) GRF in body weights, mean over all
     subjects' strides, one line per speed, against the gait phase."""
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.2))
     for speed in speeds:
         for ax, axis in zip(axes, ("z", "x")):
             channel = f"kinetics/forceplate/right/force/{axis}"
@@ -79,7 +78,7 @@ def plot_grf(data: GaitData, *, speeds=(0.8, 1.0, 1.2), incline: float = 0.0) ->
     axes[1].set_ylabel("horizontal GRF, body weights (simulated)")
     for ax in axes:
         ax.set_xlabel("gait phase, % of stride")
-    axes[0].legend(fontsize=8)
+    axes[0].legend()
     fig.tight_layout()
     return fig
 
@@ -94,7 +93,7 @@ def plot_continuous_window(data: GaitData, *, speed: float = 1.0, incline: float
     first = windows[((labels.subject == subject) & (labels.task == task)).to_numpy()][0]
     t = np.arange(len(first)) / 100.0                                       # s
     strikes = np.cumsum(data.stride_seconds[subject][task])
-    fig, axes = plt.subplots(2, 1, figsize=(8, 4.5), sharex=True)
+    fig, axes = plt.subplots(2, 1, figsize=(7.5, 4.5), sharex=True)
     axes[0].plot(t, first[:, 0])
     axes[1].plot(t, _body_weights(data, subject, first[:, 1]))
     for ax in axes:
@@ -119,9 +118,10 @@ def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str
                      reference: dict[str, tuple[float, str]] | None = None) -> plt.Figure:
     """One panel per loss column (``{column: y-axis label}``) of the per-step ``histories``
     (``{variant: [history, ...]}``): running mean over ``smooth`` steps, mean over runs as a
-    line and min-max over runs as a band, one colour per variant; ``reference`` draws a dashed
-    line ``{column: (value, label)}`` on that column's panel."""
-    fig, axes = plt.subplots(1, len(columns), figsize=(3.6 * len(columns), 3.1), squeeze=False)
+    line and min-max over runs as a band, one colour per variant (legend below the panels);
+    ``reference`` draws a dashed line ``{column: (value, label)}`` on that column's panel."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(min(3.6 * len(columns), 7.5), 3.4), squeeze=False,
+                             layout="constrained")
     for ax, (column, label) in zip(axes[0], columns.items()):
         for variant, runs in histories.items():
             runs = [h for h in runs if column in h]
@@ -134,11 +134,12 @@ def plot_loss_curves(histories: dict[str, list[pd.DataFrame]], columns: dict[str
             ax.fill_between(step, curves.min(0), curves.max(0), color=color, alpha=0.2, lw=0)
         if reference and column in reference:
             value, text = reference[column]
-            ax.axhline(value, color="black", ls="--", lw=1, label=text)
-            ax.legend(fontsize=8)
+            ax.legend(handles=[ax.axhline(value, color="black", ls="--", lw=1, label=text)])
         ax.set(xlabel="optimiser step", ylabel=label, yscale="log")
-    axes[0, 0].legend(fontsize=8, title=f"band: min-max over {run_label}", title_fontsize=7)
-    fig.tight_layout()
+    lines = {label: line for ax in axes[0] for line, label in zip(*ax.get_legend_handles_labels())
+             if label in histories}
+    fig.legend(lines.values(), lines.keys(), title=f"band: min-max over {run_label}", loc="outside lower center",
+               ncols=min(len(lines), 3))
     return fig
 
 
@@ -158,8 +159,8 @@ def plot_cycles(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.n
     list of indices, those single windows (failure cases). The x-axis is % of one gait cycle.
     """
     names, variants = list(real), list(generated)
-    fig, axes = plt.subplots(len(names), len(variants), figsize=(4.2 * len(variants), 2.4 * len(names)),
-                             sharex=True, squeeze=False)
+    fig, axes = plt.subplots(len(names), len(variants), figsize=(7.5, 2.4 * len(names) + 0.4), sharex=True,
+                             sharey="row", squeeze=False, layout="constrained")
     for i, name in enumerate(names):
         phase = np.linspace(0, percent_per_window, real[name].shape[1], endpoint=False)
         for j, variant in enumerate(variants):
@@ -175,11 +176,10 @@ def plot_cycles(real: dict[str, np.ndarray], generated: dict[str, dict[str, np.n
                         ax.plot(phase, values[w], color=color, lw=1.1, ls=("-", "--", ":")[k % 3],
                                 label=label if k == 0 else None)
             ax.set(ylabel=f"{name} [{units[name]}]" if j == 0 else None)
-            if i == 0:
-                ax.legend(fontsize=7, loc="upper right")
             if i == len(names) - 1:
                 ax.set_xlabel("gait cycle [%]")
-    fig.tight_layout()
+    lines = {label: line for ax in axes[0] for line, label in zip(*ax.get_legend_handles_labels())}
+    fig.legend(lines.values(), lines.keys(), loc="outside upper center", ncols=len(lines))
     return fig
 
 
@@ -200,7 +200,8 @@ def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray
     picks = np.linspace(0, len(idx) - 1, n_show).round().astype(int)
     truth = {"X|Y": data.x_test[idx], "Y|X": data.y_test[idx]}
     t = np.arange(data.x_test.shape[1]) * data.dt
-    fig, axes = plt.subplots(2, n_show, figsize=(3.6 * n_show, 4.6), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(2, n_show, figsize=(7.5, 5.0), sharex=True, sharey="row", squeeze=False,
+                             layout="constrained")
     for row, direction in enumerate(("X|Y", "Y|X")):
         target = names[0] if direction == "X|Y" else names[1]
         for col, k in enumerate(picks):
@@ -213,8 +214,8 @@ def plot_samples(results: list[PairResult], data: PairedWindows, idx: np.ndarray
             ax.set(ylabel=f"{direction}: {target} [z-score]" if col == 0 else None)
             if row == 1:
                 ax.set_xlabel("time within window [s]")
-    axes[0, 0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=len(labels))
     return fig
 
 
@@ -223,8 +224,8 @@ def plot_umap_grid(embeddings: dict, labels, *, pairs: list[str], variants: list
     ``b`` windows first (circles), then the Y model's (crosses), coloured by ``labels`` ``(b,)``
     (categories in order of first appearance). One row per pair, one column per variant."""
     codes, names = pd.factorize(pd.Series(labels))
-    fig, axes = plt.subplots(len(pairs), len(variants), figsize=(4.0 * len(variants), 3.4 * len(pairs)),
-                             squeeze=False)
+    fig, axes = plt.subplots(len(pairs), len(variants), figsize=(7.2, 2.7 * len(pairs) + 0.5), squeeze=False,
+                             layout="constrained")
     for i, pair in enumerate(pairs):
         for j, variant in enumerate(variants):
             ax, e = axes[i, j], embeddings[(pair, variant)]
@@ -234,8 +235,8 @@ def plot_umap_grid(embeddings: dict, labels, *, pairs: list[str], variants: list
             points = ax.scatter(e[b:, 0], e[b:, 1], marker="x", alpha=0.7, linewidths=0.8, label="Y model", **kw)
             ax.set(xlabel="UMAP 1 [a.u.]", ylabel=f"{pair}\nUMAP 2 [a.u.]" if j == 0 else "UMAP 2 [a.u.]")
             if i == 0:
-                ax.set_title(variant, fontsize=10)
-                ax.legend(fontsize=7, loc="best")
+                ax.set_title(variant)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside upper center", ncols=2)
     bar = fig.colorbar(points, ax=axes.ravel().tolist(), shrink=0.6)
     bar.set_label(f"task ({names[0]} ... {names[-1]})")
     return fig
@@ -245,7 +246,7 @@ def plot_step_curves(frame: pd.DataFrame, columns: list[str], labels: dict[str, 
                      x_label: str = "diffusion step t") -> plt.Figure:
     """One panel per column of ``frame`` against ``x``: per variant, the mean over all other
     rows as a line and +- 1 sd as a band."""
-    fig, axes = plt.subplots(1, len(columns), figsize=(4.2 * len(columns), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(columns), figsize=(min(3.75 * len(columns), 7.5), 3.2), squeeze=False)
     for ax, column in zip(axes[0], columns):
         for variant, part in frame.groupby("variant", sort=False):
             stats = part.groupby(x)[column].agg(["mean", "std"])
@@ -254,7 +255,7 @@ def plot_step_curves(frame: pd.DataFrame, columns: list[str], labels: dict[str, 
             ax.fill_between(stats.index, stats["mean"] - stats["std"], stats["mean"] + stats["std"],
                             color=color, alpha=0.2, lw=0)
         ax.set(xlabel=x_label, ylabel=labels[column])
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend()
     fig.tight_layout()
     return fig
 
@@ -265,17 +266,18 @@ def plot_probe_bars(probes: pd.DataFrame, objectives, *, floors: dict[str, dict[
     the per-fold averages), with horizontal reference lines: ``floors[probe]`` = {label: value}
     and the chance level."""
     kinds = list(dict.fromkeys(probes["probe"]))
-    fig, axes = plt.subplots(1, len(kinds), figsize=(4.6 * len(kinds), 3.4), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(1, len(kinds), figsize=(min(3.75 * len(kinds), 7.5), 3.8), squeeze=False, sharey=True,
+                             layout="constrained")
     for ax, kind in zip(axes[0], kinds):
         per_fold = probes[probes.probe == kind].groupby(["variant", "held_out", "seed"])["accuracy"].mean()
         stats = per_fold.groupby("variant").agg(["mean", "std"]).loc[list(objectives)]
         ax.bar(range(len(stats)), stats["mean"], yerr=stats["std"], capsize=3,
                color=[variant_color(v) for v in stats.index])
-        ax.set_xticks(range(len(stats)), stats.index, rotation=30)
+        ax.set_xticks(range(len(stats)), stats.index, rotation=30, ha="right", rotation_mode="anchor")
         for (label, value), ls in zip(floors.get(kind, {}).items(), ("--", "-.", ":")):
             ax.axhline(value, color="0.3", ls=ls, lw=1, label=label)
         ax.axhline(chance, color="k", ls=":", lw=1, label=f"chance ({chance:.3f})")
         ax.set(ylabel=f"{kind} probe accuracy [fraction]", ylim=(0, 1))
-        ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+    lines = {label: line for ax in axes[0] for line, label in zip(*ax.get_legend_handles_labels())}
+    fig.legend(lines.values(), lines.keys(), loc="outside lower center", ncols=len(lines))
     return fig
