@@ -68,6 +68,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # 2 points). Pinned to AVX2, a laptop and this book's build machine give the same numbers.
 export ATEN_CPU_CAPABILITY ?= avx2
 export ONEDNN_MAX_CPU_ISA ?= AVX2
+# The same for numpy's own kernels and OpenBLAS (scikit-learn's probes, the SVDs): their
+# AVX-512 paths round differently from the AVX2 ones.
+export OPENBLAS_CORETYPE ?= Haswell
+export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1

@@ -23,7 +23,7 @@ import pandas as pd
 from lambdalib.book import verdicts as vd
 from lambdalib.book.claims import MISSING, Claim, _as_values, format_sig, mean_sd_text
 
-__all__ = ["equivalence", "table_claim"]
+__all__ = ["equivalence", "table_claim", "headline_facts"]
 
 
 def equivalence(chapter: str, name: str, baseline: Sequence[float], treatment: Sequence[float], *,
@@ -94,3 +94,24 @@ def table_claim(chapter: str, name: str, cells: pd.DataFrame, *, source: str, un
         ours_effect=math.expm1(float(np.mean(ratios))) if has_ratio else None,
         count=(s["count"], s["total"]),
     )
+
+
+def headline_facts(claim: Claim) -> dict[str, str]:
+    """What a chapter's prose says of a headline claim, as text to glue: ``verdict``, ``share``
+    (mean ± sd of the per-unit shares), ``count`` ("4 of 54"), ``paper_count`` (the paper's
+    cells going its own way, e.g. "17 of 18 cells"), ``effect`` and ``paper_effect`` (geometric
+    mean relative change toward the paper, "+12%"), ``n`` and ``decide`` (for an inconclusive
+    verdict, how many units would decide it at the observed mean and spread, else "")."""
+    def pct(x):
+        return MISSING if x is None else f"{100 * x:+.0f}%"
+
+    decide = ""
+    if claim.verdict == "inconclusive":
+        n, would = vd.n_to_decide(claim.values, direction=claim.direction, reference=claim.reference,
+                                  margin=claim.margin)
+        decide = ("no number of units would decide it at this mean" if math.isinf(n) or math.isnan(n)
+                  else f"about {n:.0f} {claim.unit}s at this mean and spread would decide it ({would})")
+    count = MISSING if claim.count is None else f"{claim.count[0]} of {claim.count[1]}"
+    return {"verdict": claim.verdict, "share": mean_sd_text(claim.values), "count": count,
+            "paper_count": claim.paper_text, "effect": pct(claim.ours_effect), "paper_effect": pct(claim.paper_effect),
+            "n": str(claim.n), "decide": decide}

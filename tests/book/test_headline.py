@@ -108,3 +108,18 @@ def test_equivalence_claim_of_a_tie():
         equivalence("p", "x", base, near, margin=0)
     with pytest.raises(ValueError, match="> 0"):
         equivalence("p", "x", [0.0, 1.0], [0.0, 1.0], margin=0.1)
+
+
+def test_headline_facts_say_what_would_decide_an_inconclusive_headline():
+    from lambdalib.book.headline import headline_facts
+
+    cells = pd.DataFrame({"cell": ["a", "b"] * 3, "unit": [0, 0, 1, 1, 2, 2], "direction": "lower",
+                          "baseline": [1.0] * 6, "treatment": [0.9, 0.8, 1.1, 0.9, 0.95, 1.05],
+                          "paper_baseline": 1.0, "paper_treatment": 0.5})
+    head = table_claim("ch", "t", cells, source="s", unit="held-out subject")
+    facts = headline_facts(head)
+    assert head.verdict == "inconclusive" and facts["count"] == "4 of 6" and facts["paper_count"] == "2 of 2 cells"
+    assert facts["share"] == "0.667 ± 0.289" and facts["paper_effect"] == "+100%"   # toward the paper: 1 / 0.5
+    assert facts["decide"].startswith("about ") and "held-out subjects" in facts["decide"]
+    decided = headline_facts(table_claim("ch", "t", cells.assign(treatment=0.5), source="s", unit="seed"))
+    assert decided["decide"] == "" and decided["verdict"] == "reproduced"
