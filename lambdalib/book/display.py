@@ -19,7 +19,7 @@ import html
 
 import pandas as pd
 
-__all__ = ["MISSING", "VERDICT_STYLE", "CHECK_WORDS", "CSS", "HTMLBlock", "badge", "claims_html",
+__all__ = ["MISSING", "VERDICT_STYLE", "CHECK_WORDS", "CSS", "HTMLBlock", "badge", "effect_text", "claims_html",
            "headline_html", "ClaimsTable", "show_missing_as_dash"]
 
 MISSING = "—"  # how the book shows a missing value
@@ -60,8 +60,11 @@ def _arrows(text: str) -> str:
     return html.escape(text).replace(" -&gt; ", " → ")
 
 
-def _pct(x: float | None) -> str:
-    return MISSING if x is None else f"{100 * x:+.0f}%"
+def effect_text(x: float | None) -> str:
+    """A relative change as the book writes it: "+12%", "-40%", or past +1000% a factor ("×3.4e+14")."""
+    if x is None:
+        return MISSING
+    return f"{100 * x:+.0f}%" if x < 10 else f"×{1 + x:.2g}"
 
 
 def _effect(c) -> str:
@@ -69,13 +72,13 @@ def _effect(c) -> str:
     if c.direction == "equal" and c.ours_effect is None:                    # values in their own units
         return f"equal within ±{c.margin:g}"
     if c.direction == "equal":                                              # values: relative changes
-        return (f"tie: within ±{100 * c.margin:g}%?<br><span class='sub'>paper {_pct(c.paper_effect)}, "
-                f"ours {_pct(c.ours_effect)}</span>")
+        return (f"tie: within ±{100 * c.margin:g}%?<br><span class='sub'>paper {effect_text(c.paper_effect)}, "
+                f"ours {effect_text(c.ours_effect)}</span>")
     if c.paper_effect is None and c.ours_effect is None:
         return MISSING
     what = "toward the paper, geometric mean" if c.level == "headline" else "relative change"
     size = f"<br><b>{html.escape(c.size)}</b>" if c.size else ""
-    return f"paper {_pct(c.paper_effect)}, ours {_pct(c.ours_effect)}{size}<br><span class='sub'>{what}</span>"
+    return f"paper {effect_text(c.paper_effect)}, ours {effect_text(c.ours_effect)}{size}<br><span class='sub'>{what}</span>"
 
 
 def _interval(c) -> str:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from lambdalib.book import verdicts as vd
 from lambdalib.book.claims import MISSING, Claim, _as_values, format_sig, mean_sd_text
+from lambdalib.book.display import effect_text
 
 __all__ = ["equivalence", "table_claim", "headline_facts"]
 
@@ -102,9 +103,6 @@ def headline_facts(claim: Claim) -> dict[str, str]:
     cells going its own way, e.g. "17 of 18 cells"), ``effect`` and ``paper_effect`` (geometric
     mean relative change toward the paper, "+12%"), ``n`` and ``decide`` (for an inconclusive
     verdict, how many units would decide it at the observed mean and spread, else "")."""
-    def pct(x):
-        return MISSING if x is None else f"{100 * x:+.0f}%"
-
     decide = ""
     if claim.verdict == "inconclusive":
         n, would = vd.n_to_decide(claim.values, direction=claim.direction, reference=claim.reference,
@@ -113,5 +111,6 @@ def headline_facts(claim: Claim) -> dict[str, str]:
                   else f"about {n:.0f} {claim.unit}s at this mean and spread would decide it ({would})")
     count = MISSING if claim.count is None else f"{claim.count[0]} of {claim.count[1]}"
     return {"verdict": claim.verdict, "share": mean_sd_text(claim.values), "count": count,
-            "paper_count": claim.paper_text, "effect": pct(claim.ours_effect), "paper_effect": pct(claim.paper_effect),
+            "paper_count": claim.paper_text, "effect": effect_text(claim.ours_effect),
+            "paper_effect": effect_text(claim.paper_effect),
             "n": str(claim.n), "decide": decide}

@@ -84,3 +84,9 @@ def test_show_missing_as_dash_changes_only_missing_values():
         html = formatter.format(gaps)[0]["text/html"]
         assert "NaN" not in html and "None" not in html and html.count("<td>—</td>") == 2
         assert pd.get_option("styler.format.na_rep") == "—"
+
+
+def test_effects_read_as_percent_or_as_a_factor_when_huge():
+    from lambdalib.book.display import effect_text
+
+    assert [effect_text(x) for x in (None, -0.4, 0.123, 9.0, 3.7e14)] == ["—", "-40%", "+12%", "+900%", "×3.7e+14"]
