@@ -5,7 +5,9 @@
 - :mod:`~lambdalib.book.claims`    paper-vs-ours claims (paper claims and checks), their verdicts, the JSON files
 - :mod:`~lambdalib.book.verdicts`  the statistics: t-interval and equivalence rules, effect sizes, unit
   averaging, the headline statistic, the units it would take to decide a claim
-- :mod:`~lambdalib.book.headline`  a tie in the paper (equivalence) and a whole table's headline claim
+- :mod:`~lambdalib.book.headline`  a tie in the paper (equivalence), a whole table's headline claim, its facts
 - :mod:`~lambdalib.book.dashboard` the landing page and the "What it would take" appendix
-- :mod:`~lambdalib.book.display`   the claims table as HTML (verdict first, coloured), missing values as "—"
+- :mod:`~lambdalib.book.display`   claims as HTML (headlines, cells, checks; verdict first, coloured), "—"
+- :mod:`~lambdalib.book.timing`    the chapter's timing line, with the runs read from the run cache
+- :mod:`~lambdalib.book.figure_text` figures at the page's width: displayed text size, labels, overlaps
 """
