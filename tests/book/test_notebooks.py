@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import jupytext
@@ -189,7 +190,7 @@ def test_claims_cell_shows_an_html_table(name):
     outputs = code_cells(read_ipynb(name))[-1].outputs
     html = [o.data["text/html"] for o in outputs if o.output_type in ("execute_result", "display_data")
             and "text/html" in o.get("data", {})]
-    assert any('class="lambdabook-claims"' in h for h in html), (
+    assert any(re.search(r'<table class="[^"]*\blambdabook-claims\b', h) for h in html), (
         f"chapters/{name}.ipynb: the claims cell does not show claims.report(...)'s HTML table: end the cell "
         f"with `claims.report(...)` instead of printing it, then `make run-{name}`")
     printed = [o for o in outputs if o.output_type == "stream"]
@@ -212,3 +213,24 @@ def test_tables_show_missing_values_as_dash(name):
     cells = [i for i, c in enumerate(read_ipynb(name).cells) if c.cell_type == "code"
              for o in c.outputs if "<td>NaN</td>" in o.get("data", {}).get("text/html", "")]
     assert not cells, f"chapters/{name}.ipynb shows NaN in the tables of cells {sorted(set(cells))}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chapter_opens_with_its_headlines(name):
+    """Each chapter pastes its headline table (``claims.headline_html``, glued as "headlines")
+    before its parameters cell, so the reader sees the verdicts first; the committed run glued it."""
+    md = (CHAPTERS / f"{name}.md").read_text(encoding="utf8")
+    assert "```{glue} headlines" in md, f"chapters/{name}.md does not paste its headlines (```{{glue}} headlines```)"
+    assert md.index("```{glue} headlines") < md.index(":tags: [parameters]"), f"{name}: headlines after the parameters"
+    glued = {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in code_cells(read_ipynb(name))
+             for o in c.outputs}
+    assert "headlines" in glued, f"chapters/{name}.ipynb glues no 'headlines': run `make run-{name}`"
+
+
+def test_no_paper_claim_is_counted_in_two_chapters():
+    """A claim belongs to one chapter: the same paper-claim name in two chapters' committed
+    claims would count it twice on the landing page (lambdalib.book.dashboard.duplicates)."""
+    from lambdalib.book import dashboard
+
+    twice = dashboard.duplicates(dashboard.load())
+    assert not twice, f"paper claims in more than one chapter: {twice}"

@@ -101,9 +101,9 @@ def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -
                       source="the book's sampler target", unit=SEED)]
 
 
-def _variant_cells(frame: pd.DataFrame, paper: dict, baseline: str, treatment: str, label: bool) -> pd.DataFrame:
+def _variant_cells(frame: pd.DataFrame, paper: dict, baseline: str, treatment: str) -> pd.DataFrame:
     """Tidy cells of ``paper`` (a gait table) holding both variants, one row per (held-out, seed)
-    run of ``frame``; ``label``: name the baseline in the cell."""
+    run of ``frame``; each cell names its baseline (Tables 1 and 5 share their cells' pairs)."""
     rows = []
     for (pair, direction, metric), values in paper.items():
         if baseline not in values or treatment not in values:
@@ -111,7 +111,7 @@ def _variant_cells(frame: pd.DataFrame, paper: dict, baseline: str, treatment: s
         wide = frame.query("pair == @pair and direction == @direction").pivot(
             index=["held_out", "seed"], columns="variant", values=metric)
         pb, pt = values[baseline], values[treatment]
-        name = f"{pair} {direction}, {METRICS[metric]}" + (f", vs {baseline}" if label else "")
+        name = f"{pair} {direction}, {METRICS[metric]}, vs {baseline}"
         rows.append(pd.DataFrame({"cell": name, "unit": wide.index.get_level_values("held_out"),
                                   "baseline": wide[baseline].to_numpy(), "treatment": wide[treatment].to_numpy(),
                                   "direction": _direction(pb, pt), "paper_baseline": pb, "paper_treatment": pt}))
@@ -124,7 +124,7 @@ def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baselines:
     its headline ``title`` pooled over every cell holding ``treatment`` and one of ``baselines``,
     then one claim per cell, paired over the (held-out subject, seed) runs of ``frame``
     (:func:`~lambdalib.papers.lambda_ts.gait_runs.metrics_frame`), averaged within subjects."""
-    cells = pd.concat([_variant_cells(frame, paper, b, treatment, len(baselines) > 1) for b in baselines],
+    cells = pd.concat([_variant_cells(frame, paper, b, treatment) for b in baselines],
                       ignore_index=True)
     source = f"LaMbDA-long {table}"
     head = table_claim(chapter, f"{table}: {title}", cells, source=source, unit=SUBJECT, margin=TIE_MARGIN)
