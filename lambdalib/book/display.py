@@ -78,7 +78,8 @@ def _effect(c) -> str:
         return MISSING
     what = "toward the paper, geometric mean" if c.level == "headline" else "relative change"
     size = f"<br><b>{html.escape(c.size)}</b>" if c.size else ""
-    return f"paper {effect_text(c.paper_effect)}, ours {effect_text(c.ours_effect)}{size}<br><span class='sub'>{what}</span>"
+    ours = f"paper {effect_text(c.paper_effect)}, ours {effect_text(c.ours_effect)}"
+    return f"{ours}{size}<br><span class='sub'>{what}</span>"
 
 
 def _interval(c) -> str:

@@ -52,8 +52,8 @@ def _cells(cells: pd.DataFrame, chapter: str, what: str, *, source: str, unit: s
         fields = dict(paper_baseline=first.paper_baseline, paper_treatment=first.paper_treatment,
                       units=rows["unit"].to_numpy(), kind="paper", source=source, unit=unit)
         if first.direction == "equal":
-            out.append(equivalence(chapter, f"{cell}: {what.replace('{dir}', 'matches')} (a tie, ±{TIE_MARGIN:.0%})", *args,
-                                   margin=TIE_MARGIN, **fields))
+            name = f"{cell}: {what.replace('{dir}', 'matches')} (a tie, ±{TIE_MARGIN:.0%})"
+            out.append(equivalence(chapter, name, *args, margin=TIE_MARGIN, **fields))
         else:
             word = "lowers" if first.direction == "lower" else "raises"
             out.append(compare(chapter, f"{cell}: {what.replace('{dir}', word)}", *args, direction=first.direction,
