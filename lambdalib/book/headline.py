@@ -1,15 +1,15 @@
-"""Claims beyond one comparison: a tie in the paper (:func:`equivalence`) and the headline claim of
-a whole paper table or figure (:func:`table_claim`). Both return a
-:class:`~lambdalib.book.claims.Claim` for :func:`~lambdalib.book.claims.report`; the statistics
-are in :mod:`lambdalib.book.verdicts`.
+"""Claims beyond one comparison: a tie in the paper (:func:`equivalence`), the headline claim of
+a whole paper table or figure (:func:`table_claim`) and its cells' claims (:func:`cell_claims`).
+They return :class:`~lambdalib.book.claims.Claim` objects for
+:func:`~lambdalib.book.claims.report`; the statistics are in :mod:`lambdalib.book.verdicts`.
 
 A chapter's claims helper, per paper table it re-runs::
 
     cells = frame.assign(direction=...)   # cell, unit, baseline, treatment, direction [, paper_*]
+    # (or cells_frame([(name, baseline per unit, treatment per unit, direction, paper b, paper t), ...]))
     claims = [table_claim(chapter, "Table 1: LaMbDA lowers every metric", cells,
-                          source="LaMbDA-long Table 1", unit="held-out subject")]
-    claims += [compare(...) for each cell, with kind="paper", source=..., units=...]
-    claims += [equivalence(...) for each cell where the paper reports a tie]
+                          source="LaMbDA-long Table 1", unit="held-out subject"),
+              *cell_claims(chapter, cells, source="LaMbDA-long Table 1", unit="held-out subject")]
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book import verdicts as vd
-from lambdalib.book.claims import MISSING, Claim, _as_values, format_sig, mean_sd_text
+from lambdalib.book.claims import MISSING, Claim, _as_values, compare, format_sig, mean_sd_text
 from lambdalib.book.display import effect_text
 
-__all__ = ["equivalence", "table_claim", "headline_facts"]
+__all__ = ["equivalence", "table_claim", "cells_frame", "cell_claims", "headline_facts"]
 
 
 def equivalence(chapter: str, name: str, baseline: Sequence[float], treatment: Sequence[float], *,
@@ -95,6 +95,41 @@ def table_claim(chapter: str, name: str, cells: pd.DataFrame, *, source: str, un
         ours_effect=math.expm1(float(np.mean(ratios))) if has_ratio else None,
         count=(s["count"], s["total"]),
     )
+
+
+def cells_frame(rows: Sequence[tuple]) -> pd.DataFrame:
+    """The tidy frame of :func:`table_claim` and :func:`cell_claims` from one tuple per cell:
+    (name, baseline, treatment, direction, paper baseline, paper treatment), the values one per
+    unit, in the same unit order in every cell (units are labelled 0, 1, ...). The paper's
+    columns are kept only when the paper gives every cell's values."""
+    frame = pd.concat([pd.DataFrame({"cell": name, "unit": np.arange(len(np.asarray(b))), "baseline": np.asarray(b),
+                                     "treatment": np.asarray(t), "direction": d, "paper_baseline": pb,
+                                     "paper_treatment": pt}) for name, b, t, d, pb, pt in rows], ignore_index=True)
+    has_paper = all(pb is not None and pt is not None for *_, pb, pt in rows)
+    return frame if has_paper else frame.drop(columns=["paper_baseline", "paper_treatment"])
+
+
+def cell_claims(chapter: str, cells: pd.DataFrame, *, source: str, unit: str, what: str | None = None,
+                margin: float | None = None, kind: str = "paper") -> list[Claim]:
+    """One claim per cell of the tidy ``cells`` (:func:`table_claim`'s frame), in order, paired
+    within each unit: a comparison in the cell's direction, or for an "equal" cell (a tie in the
+    paper) :func:`equivalence` within ``margin``. The claim is named after the cell, followed by
+    ": ``what``" when given, with "{dir}" in ``what`` read as "lowers", "raises" or "matches"."""
+    out = []
+    for cell, rows in cells.groupby("cell", sort=False):
+        first = rows.iloc[0]
+        word = {"lower": "lowers", "higher": "raises", "equal": "matches"}[first.direction]
+        name = cell if what is None else f"{cell}: {what.replace('{dir}', word)}"
+        args = (rows["baseline"].to_numpy(), rows["treatment"].to_numpy())
+        fields = dict(paper_baseline=first.get("paper_baseline"), paper_treatment=first.get("paper_treatment"),
+                      units=rows["unit"].to_numpy(), kind=kind, source=source, unit=unit)
+        if first.direction == "equal":
+            if margin is None:
+                raise ValueError(f"cell {cell!r} is a tie in the paper: cell_claims needs a margin")
+            out.append(equivalence(chapter, f"{name} (a tie, ±{margin:.0%})", *args, margin=margin, **fields))
+        else:
+            out.append(compare(chapter, name, *args, direction=first.direction, **fields))
+    return out
 
 
 def headline_facts(claim: Claim) -> dict[str, str]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book.claims import Claim, compare, threshold
-from lambdalib.book.headline import table_claim
+from lambdalib.book.headline import cell_claims, cells_frame, table_claim
 from lambdalib.data.flow import SCHAEFER_TUREK_ST
 from lambdalib.papers.conda import paper_values as pv
 from lambdalib.papers.conda import tables
@@ -57,16 +57,9 @@ def _table(chapter: str, name: str, cells: list[tuple], source: str) -> list[Cla
     """A ConDA table of (cell name, baseline per seed, treatment per seed, direction, paper
     baseline, paper treatment), values in seed order: its headline ``name`` (for two cells or
     more) and one claim per cell."""
-    fields = dict(kind="paper", source=source, unit=SEED)
-    out = [compare(chapter, cell, b, t, direction=d, paper_baseline=pb, paper_treatment=pt, **fields)
-           for cell, b, t, d, pb, pt in cells]
-    if len(cells) < 2:
-        return out
-    tidy = pd.concat([pd.DataFrame({"cell": cell, "unit": np.arange(len(b)),  # values in seed order
-                                    "baseline": np.asarray(b), "treatment": np.asarray(t), "direction": d,
-                                    "paper_baseline": pb, "paper_treatment": pt})
-                      for cell, b, t, d, pb, pt in cells], ignore_index=True)
-    return [table_claim(chapter, name, tidy, source=source, unit=SEED), *out]
+    tidy = cells_frame(cells)
+    out = cell_claims(chapter, tidy, source=source, unit=SEED)
+    return out if len(cells) < 2 else [table_claim(chapter, name, tidy, source=source, unit=SEED), *out]
 
 
 def flow_claims(results: list[dict], chapter: str) -> list[Claim]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lambdalib.book.claims import Claim, compare, threshold
-from lambdalib.book.headline import table_claim
+from lambdalib.book.headline import cell_claims, table_claim
 from lambdalib.papers.diffcrossgait import paper_values as pv
 from lambdalib.papers.diffcrossgait.ablations import cross_modal, trajectory_values
 
@@ -49,17 +49,16 @@ def main_claims(results: list[dict], flop_ratio: pd.DataFrame, chapter: str = "d
     ran = {r["variant"] for r in results}
     pairs = [("base", "full", "full tri-phase vs Base"), ("base", "p1", "phase 1 alone vs Base")]
     pairs += [(lo, hi, f"phase ablation: {hi} vs {lo}") for lo, hi in PHASE_PAIRS if {lo, hi} <= ran]
-    tab6 = dict(kind="paper", source="DiffCrossGait Tab. 6", unit=SEED)
-    cells, tidy = [], []
+    tab6 = dict(source="DiffCrossGait Tab. 6", unit=SEED)
+    tidy = []
     for lo, hi, name in pairs:
-        b, t = cross_modal(results, lo), cross_modal(results, hi)
-        t = t.loc[b.index]
-        cells.append(compare(chapter, f"{name}: {RANK1}", b, t, direction="higher", paper_baseline=paper[lo],
-                             paper_treatment=paper[hi], **tab6))
-        tidy.append(pd.DataFrame({"cell": name, "unit": b.index, "baseline": b.to_numpy(), "treatment": t.to_numpy(),
-                                  "direction": "higher", "paper_baseline": paper[lo], "paper_treatment": paper[hi]}))
-    head = table_claim(chapter, "Tab. 6: the alignment phases raise cross-modal rank-1",
-                       pd.concat(tidy, ignore_index=True), source=tab6["source"], unit=SEED)
+        b = cross_modal(results, lo)
+        tidy.append(pd.DataFrame({"cell": f"{name}: {RANK1}", "unit": b.index, "baseline": b.to_numpy(),
+                                  "treatment": cross_modal(results, hi).loc[b.index].to_numpy(), "direction": "higher",
+                                  "paper_baseline": paper[lo], "paper_treatment": paper[hi]}))
+    tidy = pd.concat(tidy, ignore_index=True)
+    head = table_claim(chapter, "Tab. 6: the alignment phases raise cross-modal rank-1", tidy, **tab6)
+    cells = cell_claims(chapter, tidy, **tab6)
     gap_end = {v: trajectory_values(results, v, "gap", -1) for v in ("p1", "full")}
     claims = [
         head, *cells,

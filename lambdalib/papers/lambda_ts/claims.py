@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book.claims import Claim, compare, threshold
-from lambdalib.book.headline import equivalence, table_claim
+from lambdalib.book.headline import cell_claims, table_claim
 from lambdalib.papers.lambda_ts.gait_probing import COLUMNS, OBJECTIVES, column_of
 from lambdalib.papers.lambda_ts.gait_tables import METRICS
 from lambdalib.papers.lambda_ts.latent_geometry import run_correlations
@@ -42,25 +42,6 @@ def _direction(paper_baseline: float, paper_treatment: float) -> str:
     return "lower" if paper_treatment < paper_baseline else "higher"
 
 
-def _cells(cells: pd.DataFrame, chapter: str, what: str, *, source: str, unit: str) -> list[Claim]:
-    """One claim per cell of a tidy ``cells`` frame (:func:`~lambdalib.book.verdicts.pool_table`'s
-    columns plus ``name``), paired within each unit; ``what`` names the comparison."""
-    out = []
-    for cell, rows in cells.groupby("cell", sort=False):
-        first = rows.iloc[0]
-        args = (rows["baseline"].to_numpy(), rows["treatment"].to_numpy())
-        fields = dict(paper_baseline=first.paper_baseline, paper_treatment=first.paper_treatment,
-                      units=rows["unit"].to_numpy(), kind="paper", source=source, unit=unit)
-        if first.direction == "equal":
-            name = f"{cell}: {what.replace('{dir}', 'matches')} (a tie, ±{TIE_MARGIN:.0%})"
-            out.append(equivalence(chapter, name, *args, margin=TIE_MARGIN, **fields))
-        else:
-            word = "lowers" if first.direction == "lower" else "raises"
-            out.append(compare(chapter, f"{cell}: {what.replace('{dir}', word)}", *args, direction=first.direction,
-                               **fields))
-    return out
-
-
 def table2_claims(chapter: str, frame: pd.DataFrame, labels: dict[str, str]) -> list[Claim]:
     """LaMbDA-long Table 2 for the systems of ``labels`` (system -> label) in a
     :func:`~lambdalib.papers.lambda_ts.synthetic.results_frame`: the headline, then per (system,
@@ -78,7 +59,8 @@ def table2_claims(chapter: str, frame: pd.DataFrame, labels: dict[str, str]) -> 
     source = "LaMbDA-long Table 2"
     head = table_claim(chapter, f"Table 2 ({', '.join(labels.values())}): LaMbDA lowers the test MSE", cells,
                        source=source, unit=SEED, margin=TIE_MARGIN)
-    return [head, *_cells(cells, chapter, "LaMbDA {dir} test MSE vs w/o align", source=source, unit=SEED)]
+    return [head, *cell_claims(chapter, cells, what="LaMbDA {dir} test MSE vs w/o align", source=source,
+                               unit=SEED, margin=TIE_MARGIN)]
 
 
 def sampler_claims(chapter: str, comparison: pd.DataFrame, fraction: int = 20) -> list[Claim]:
@@ -128,7 +110,8 @@ def variant_claims(chapter: str, frame: pd.DataFrame, paper: dict, *, baselines:
                       ignore_index=True)
     source = f"LaMbDA-long {table}"
     head = table_claim(chapter, f"{table}: {title}", cells, source=source, unit=SUBJECT, margin=TIE_MARGIN)
-    return [head, *_cells(cells, chapter, f"{treatment} {{dir}} it", source=source, unit=SUBJECT)]
+    return [head, *cell_claims(chapter, cells, what=f"{treatment} {{dir}} it", source=source, unit=SUBJECT,
+                               margin=TIE_MARGIN)]
 
 
 def _probe_cells(probes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -180,7 +163,8 @@ def table3_claims(chapter: str, probes: pd.DataFrame) -> list[Claim]:
                                  m.to_numpy(), reference=0.0, direction="higher", paper=paper_margin,
                                  units=m.index.get_level_values("held_out"), kind="paper",
                                  source="LaMbDA-long Table 3", unit=SUBJECT))
-    return out + _cells(short, chapter, "LaMbDA {dir} accuracy", source="LaMbDA-short Table 3", unit=SUBJECT)
+    return out + cell_claims(chapter, short, what="LaMbDA {dir} accuracy", source="LaMbDA-short Table 3",
+                             unit=SUBJECT)
 
 
 def geometry_claims(chapter: str, corr: pd.DataFrame, probes: pd.DataFrame) -> list[Claim]:

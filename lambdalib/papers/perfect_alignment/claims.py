@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lambdalib.book.claims import compare, format_sig, mean_sd_text, threshold
-from lambdalib.book.headline import table_claim
+from lambdalib.book.headline import cell_claims, cells_frame, table_claim
 from lambdalib.papers.perfect_alignment import paper_values as pv
 from lambdalib.papers.perfect_alignment.synthetic import FLOOR
 
@@ -53,8 +53,8 @@ def synthetic_claims(chapter: str, gmm, uniform, sweeps) -> list:
     n_exact = ns[ns["n"] <= 2 * ns["d_m"] - ns["k"]]                        # tall enough: null space >= k
     n_big = ns[ns["n"] == ns["n"].max()]
     identity = dict(reference=1e-10, direction="lower", kind="check", exact=True, unit=SEED)
-    fig3 = dict(kind="paper", source="PA Figure 3", unit=SEED)
-    fig4 = dict(kind="paper", source="PA section 3.1 (Figure 4)", unit=SEED)
+    fig3 = dict(source="PA Figure 3", unit=SEED)
+    fig4 = dict(source="PA section 3.1 (Figure 4)", unit=SEED)
     gmm_cells = [(f"GMM: {m.upper()}, contrastive -> perfect", gmm[f"ca_{m}"], gmm[f"pa_{m}"], "lower",
                   contrastive[m], perfect[m]) for m in ("cmae", "ncmae")]
     sweep_cells = [
@@ -69,19 +69,18 @@ def synthetic_claims(chapter: str, gmm, uniform, sweeps) -> list:
         ("sweeps, noise: CMAE, smallest -> largest d_m", _per_seed(d_small, "cmae"), _per_seed(d_big, "cmae"),
          "lower", None, None),
     ]
+    gmm_cells, sweep_cells = cells_frame(gmm_cells), cells_frame(sweep_cells)
     return [
         table_claim(chapter, "Figure 3: perfect alignment lowers the cross-modal error of contrastive alignment",
-                    _tidy(gmm_cells), **_head(fig3)),
-        table_claim(chapter, "Figure 4: the sweeps follow the trends the paper describes", _tidy(sweep_cells),
-                    **_head(fig4)),
-        *[compare(chapter, name, b, t, direction=d, paper_baseline=pb, paper_treatment=pt, **fig3)
-          for name, b, t, d, pb, pt in gmm_cells],
+                    gmm_cells, **fig3),
+        table_claim(chapter, "Figure 4: the sweeps follow the trends the paper describes", sweep_cells, **fig4),
+        *cell_claims(chapter, gmm_cells, **fig3),
         threshold(chapter, "GMM: MLRE stays large (> 1), latents not identified", pa_mlre, reference=1.0,
-                  direction="higher", paper=0.5 * (perfect["mlre1"] + perfect["mlre2"]), **fig3),
+                  direction="higher", paper=0.5 * (perfect["mlre1"] + perfect["mlre2"]), kind="paper", **fig3),
         threshold(chapter, "uniform latents: MLRE stays large (> 1)",
                   0.5 * (uniform["pa_mlre1"] + uniform["pa_mlre2"]), reference=1.0, direction="higher",
                   paper=pv.UNIFORM["mlre"], kind="paper", source="PA appendix 6.5", unit=SEED),
-        *[compare(chapter, name, b, t, direction=d, **fig4) for name, b, t, d, _, _ in sweep_cells],
+        *cell_claims(chapter, sweep_cells, **fig4),
         threshold(chapter, "GMM: perfect alignment CMAE < 1e-10", gmm["pa_cmae"], paper=perfect["cmae"],
                   source="PA Figure 3 (an identity of the SVD solution)", **identity),
         threshold(chapter, "GMM: perfect alignment NCMAE < 1e-10", gmm["pa_ncmae"], paper=perfect["ncmae"],
@@ -94,21 +93,6 @@ def synthetic_claims(chapter: str, gmm, uniform, sweeps) -> list:
         threshold(chapter, "sweeps, clean, k <= d_m: worst CMAE < 1e-10", _per_seed(exact_clean, "cmae", "max"),
                   source="PA section 3.1 (an identity of the SVD solution)", **identity),
     ]
-
-
-def _tidy(cells) -> pd.DataFrame:
-    """(name, baseline, treatment, direction, paper baseline, paper treatment) per cell, values
-    per seed, as the tidy frame of :func:`lambdalib.book.headline.table_claim` (with the paper's
-    values only when the paper gives every cell's)."""
-    frame = pd.concat([pd.DataFrame({"cell": name, "unit": np.arange(len(np.asarray(b))), "baseline": np.asarray(b),
-                                     "treatment": np.asarray(t), "direction": d, "paper_baseline": pb,
-                                     "paper_treatment": pt}) for name, b, t, d, pb, pt in cells], ignore_index=True)
-    has_paper = all(pb is not None and pt is not None for *_, pb, pt in cells)
-    return frame if has_paper else frame.drop(columns=["paper_baseline", "paper_treatment"])
-
-
-def _head(fields: dict) -> dict:
-    return {"source": fields["source"], "unit": fields["unit"]}
 
 
 def transfer_claims(chapter: str, trials) -> list:
@@ -124,8 +108,9 @@ def transfer_claims(chapter: str, trials) -> list:
         cells.append((f"transfer, watch acc -> gyro: {label}, CA -> CA+PA", scale * t[f"ca_{key}"].to_numpy(),
                       scale * t[f"pa_{key}"].to_numpy(), direction, *paper))
     table1 = dict(kind="paper", source="PA Table 1 (UTD-MHAD; ours: watch data)", unit=SEED)
-    in_paper = [c for c in cells if c[4] is not None]
-    return [table_claim(chapter, "Table 1: CA+PA improves on CA in transfer", _tidy(in_paper), **_head(table1)),
+    in_paper = cells_frame([c for c in cells if c[4] is not None])
+    return [table_claim(chapter, "Table 1: CA+PA improves on CA in transfer", in_paper, source=table1["source"],
+                        unit=SEED),
             *[compare(chapter, name, b, tr, direction=d, paper_baseline=pb, paper_treatment=pt,
                       **(table1 if pb is not None else dict(kind="check", unit=SEED,
                                                              source="the book's own: no paper value")))
