@@ -123,3 +123,18 @@ def test_headline_facts_say_what_would_decide_an_inconclusive_headline():
     assert facts["decide"].startswith("about ") and "held-out subjects" in facts["decide"]
     decided = headline_facts(table_claim("ch", "t", cells.assign(treatment=0.5), source="s", unit="seed"))
     assert decided["decide"] == "" and decided["verdict"] == "reproduced"
+
+
+def test_cell_claims_compare_each_cell_and_test_a_tie_for_equivalence():
+    from lambdalib.book.headline import cell_claims, cells_frame
+
+    cells = cells_frame([("a", [1.0, 2.0], [0.5, 1.0], "lower", 1.0, 0.5),
+                         ("b", [1.0, 2.0], [1.02, 1.98], "equal", 1.0, 1.0)])
+    assert list(cells["unit"]) == [0, 1, 0, 1] and "paper_baseline" in cells
+    low, tie = cell_claims("ch", cells, source="s", unit="seed", what="X {dir} it", margin=0.1)
+    assert low.name == "a: X lowers it" and low.values == (-0.5, -1.0) and low.paper_text == "1 -> 0.5"
+    assert tie.name == "b: X matches it (a tie, ±10%)" and tie.direction == "equal" and tie.margin == 0.1
+    with pytest.raises(ValueError, match="needs a margin"):
+        cell_claims("ch", cells, source="s", unit="seed")
+    no_paper = cells_frame([("a", [1.0], [2.0], "higher", None, None)])
+    assert "paper_baseline" not in no_paper and cell_claims("ch", no_paper, source="s", unit="u")[0].paper is None
